@@ -1,0 +1,13 @@
+"""skoptim: the optimization techniques of deep learning as scikit-learn parts.
+
+``MLPClassifier`` and ``MLPRegressor`` train on one flat parameter vector with
+pluggable solver (:mod:`skoptim.optimizers`), penalty
+(:mod:`skoptim.penalties`) and initializer (:mod:`skoptim.initializers`)
+objects.
+"""
+
+from .neural_network import MLPClassifier, MLPRegressor, TrainingDivergedError
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["MLPClassifier", "MLPRegressor", "TrainingDivergedError", "__version__"]

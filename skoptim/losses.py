@@ -1,0 +1,130 @@
+"""Loss functions of the output layer.
+
+A loss pairs an output activation with a per-sample loss. Values are computed
+from the raw output ``z`` (the logits) where that is the stable way, so large
+logits give no overflow warnings; gradients are taken with respect to ``z``.
+
+* ``squared_error``: :math:`\\tfrac12 \\lVert y - o \\rVert^2` per sample.
+* ``log_loss`` with a logistic output (binary and multilabel):
+  :math:`\\sum_k \\log(1 + e^{z_k}) - y_k z_k`, the binary cross-entropy.
+* ``log_loss`` with a softmax output (multiclass):
+  :math:`\\log \\sum_k e^{z_k} - z_y`, the softmax cross-entropy, which is the
+  negative log-likelihood of the true class.
+"""
+
+import numpy as np
+from scipy.special import logsumexp
+
+from .activations import get_activation
+
+__all__ = ["LOSSES", "get_loss"]
+
+
+def _weighted_sum(per_sample, scale):
+    """``sum_i scale_i * per_sample_i`` for a scalar or per-sample ``scale``."""
+    if np.isscalar(scale):
+        return float(scale * per_sample.sum())
+    return float(per_sample @ scale)
+
+
+class Loss:
+    """A per-sample loss on the output layer, averaged with sample scales.
+
+    Parameters
+    ----------
+    output_activation : str
+        Name of the output activation, see :mod:`skoptim.activations`.
+    """
+
+    name = None
+
+    def __init__(self, output_activation):
+        self.output_activation = output_activation
+        self.activation = get_activation(output_activation)
+
+    def per_sample(self, y, z, out):
+        """Loss of each sample, shape ``(n_samples,)``."""
+        raise NotImplementedError
+
+    def value(self, y, z, out, scale):
+        """Weighted sum of the per-sample losses.
+
+        ``scale`` is ``1 / n`` or an array of per-sample weights that already
+        contains the normalization.
+        """
+        return _weighted_sum(self.per_sample(y, z, out), scale)
+
+    def raw_gradient(self, y, out, delta):
+        """Write d(per-sample loss)/dz into ``delta`` (shape of ``out``)."""
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.output_activation!r})"
+
+
+class SquaredError(Loss):
+    r"""Half squared error :math:`\tfrac12 \lVert y - o \rVert^2`, ``o = f(z)``.
+
+    With a logistic or softmax output this is the "MSE with sigmoid" setting
+    whose gradient :math:`(o - y) f'(z)` vanishes when the output saturates.
+    """
+
+    name = "squared_error"
+
+    def per_sample(self, y, z, out):
+        residual = out - y
+        return 0.5 * np.einsum("ij,ij->i", residual, residual)
+
+    def raw_gradient(self, y, out, delta):
+        np.subtract(out, y, out=delta)
+        return self.activation.multiply_derivative(out, delta)
+
+
+class BinaryLogLoss(Loss):
+    r"""Binary cross-entropy on logistic outputs, summed over outputs.
+
+    .. math:: \ell = \sum_k \log(1 + e^{z_k}) - y_k z_k,
+              \quad \partial \ell / \partial z = \sigma(z) - y
+    """
+
+    name = "log_loss"
+
+    def per_sample(self, y, z, out):
+        return (np.logaddexp(0, z) - y * z).sum(axis=1)
+
+    def raw_gradient(self, y, out, delta):
+        return np.subtract(out, y, out=delta)
+
+
+class SoftmaxLogLoss(Loss):
+    r"""Softmax cross-entropy (negative log-likelihood of the true class).
+
+    .. math:: \ell = \log \sum_k e^{z_k} - \sum_k y_k z_k,
+              \quad \partial \ell / \partial z = \mathrm{softmax}(z) - y
+    """
+
+    name = "log_loss"
+
+    def per_sample(self, y, z, out):
+        return logsumexp(z, axis=1) - np.einsum("ij,ij->i", y, z)
+
+    def raw_gradient(self, y, out, delta):
+        return np.subtract(out, y, out=delta)
+
+
+def get_loss(name, output_activation):
+    """The loss object for a loss ``name`` and an output activation."""
+    if name == "squared_error":
+        return SquaredError(output_activation)
+    if name == "log_loss":
+        if output_activation == "logistic":
+            return BinaryLogLoss(output_activation)
+        if output_activation == "softmax":
+            return SoftmaxLogLoss(output_activation)
+    raise ValueError(
+        f"loss={name!r} is not defined for a {output_activation!r} output; "
+        "'log_loss' needs a logistic or softmax output (a classifier)."
+    )
+
+
+LOSSES = ("squared_error", "log_loss")

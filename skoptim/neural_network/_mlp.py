@@ -1,0 +1,857 @@
+"""MLPClassifier and MLPRegressor: the scikit-learn contract.
+
+The maths lives elsewhere: :mod:`._layout` (the flat parameter buffer),
+:mod:`._network` (forward and backward passes), :mod:`._training` (the epoch
+loop) and the solver, penalty and initializer objects.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import log_expit, log_softmax
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    _fit_context,
+    clone,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state, compute_sample_weight
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from ..activations import HIDDEN_ACTIVATIONS
+from ..initializers import INITIALIZERS, resolve_initializer
+from ..losses import get_loss
+from ..optimizers import SOLVERS, resolve_solver
+from ..penalties import PENALTIES, resolve_penalty
+from ._layout import ParamLayout
+from ._network import Network
+from ._training import History, TrainingDivergedError, run_epochs
+
+__all__ = ["MLPClassifier", "MLPRegressor"]
+
+_FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def _validate_component(owner, prefix, component):
+    """Validate the hyperparameters of a parameter object, recursively.
+
+    Errors name the full parameter path, e.g. ``solver__beta_1``.
+    """
+    constraints = getattr(component, "_parameter_constraints", None)
+    if constraints is None or not hasattr(component, "get_params"):
+        return
+    params = component.get_params(deep=False)
+    validate_parameter_constraints(
+        {f"{prefix}__{name}": rule for name, rule in constraints.items()},
+        {f"{prefix}__{name}": value for name, value in params.items()},
+        caller_name=type(owner).__name__,
+    )
+    for name, value in params.items():
+        if isinstance(value, BaseEstimator):
+            _validate_component(owner, f"{prefix}__{name}", value)
+
+
+def _same_config(a, b):
+    """Whether two parameter objects have the same class and hyperparameters."""
+    if type(a) is not type(b):
+        return False
+    if not isinstance(a, BaseEstimator):
+        return a == b
+    pa, pb = a.get_params(deep=False), b.get_params(deep=False)
+    return pa.keys() == pb.keys() and all(_same_config(pa[k], pb[k]) for k in pa)
+
+
+class BaseMLP(BaseEstimator):
+    """Shared parameters, fitting loop and fitted attributes of the MLPs.
+
+    Do not use directly; use :class:`MLPClassifier` or :class:`MLPRegressor`.
+    """
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
+        "solver": [StrOptions(set(SOLVERS)), HasMethods(["init_state", "step"])],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "penalty": [StrOptions(set(PENALTIES)), None, HasMethods(["value", "prox"])],
+        "batch_size": [
+            StrOptions({"auto", "full"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "init": [StrOptions({"auto"} | set(INITIALIZERS)), HasMethods(["initialize"])],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=1e-4,
+        penalty="l2",
+        batch_size="auto",
+        init="auto",
+        loss="squared_error",
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.penalty = penalty
+        self.batch_size = batch_size
+        self.init = init
+        self.loss = loss
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------
+    # fitted attributes built from the flat parameter buffer
+    @property
+    def coefs_(self):
+        """list of ndarray: weight matrices, views of the flat parameters."""
+        return self._layout.weights(self._params)
+
+    @property
+    def intercepts_(self):
+        """list of ndarray: bias vectors, views of the flat parameters."""
+        return self._layout.biases(self._params)
+
+    # ------------------------------------------------------------------
+    # fitting
+    def _validate_components(self):
+        for name in ("solver", "penalty", "init"):
+            _validate_component(self, name, getattr(self, name))
+        sizes = np.asarray(self.hidden_layer_sizes)
+        if sizes.ndim != 1 or (sizes.size and not np.all(sizes >= 1)):
+            raise ValueError(
+                "hidden_layer_sizes must be a sequence of positive integers, "
+                f"got {self.hidden_layer_sizes!r}."
+            )
+
+    def _validate_training_data(self, X, y, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse="csr",
+            dtype=_FLOAT_DTYPES,
+            multi_output=True,
+            y_numeric=not isinstance(self, ClassifierMixin),
+            reset=reset,
+        )
+        if not reset:
+            X = X.astype(self._params.dtype, copy=False)
+        return X, y
+
+    def _sample_weight(self, sample_weight, X, y, incremental):
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+        sample_weight = self._apply_class_weight(sample_weight, y, incremental, X.dtype)
+        if sample_weight is not None and not sample_weight.sum() > 0:
+            raise ValueError(
+                "sample_weight must have a positive sum; got all zero weights."
+            )
+        return sample_weight
+
+    def _apply_class_weight(self, sample_weight, y, incremental, dtype):
+        return sample_weight
+
+    def _build_network(self):
+        hidden = np.asarray(self.hidden_layer_sizes, dtype=int).ravel().tolist()
+        units = (self.n_features_in_, *hidden, self.n_outputs_)
+        if units != self._layout.layer_units:
+            raise ValueError(
+                "warm_start and partial_fit need the network shape of the "
+                f"previous fit: units {self._layout.layer_units} were fitted, "
+                f"the parameters now ask for {units}."
+            )
+        loss = get_loss(self.loss, self.out_activation_)
+        return Network(
+            self._layout,
+            self.activation,
+            loss,
+            resolve_penalty(self.penalty),
+            self.alpha,
+        )
+
+    def _initialize(self, X, Y):
+        self.n_outputs_ = Y.shape[1]
+        self.out_activation_ = self._output_activation()
+        hidden = np.asarray(self.hidden_layer_sizes, dtype=int).ravel().tolist()
+        self._layout = ParamLayout((X.shape[1], *hidden, self.n_outputs_))
+        self.n_layers_ = self._layout.n_layers + 1
+        self._rng = check_random_state(self.random_state)
+        self._params = self._initial_params(X.dtype)
+        self.solver_ = clone(resolve_solver(self.solver))
+        self._solver_state = self.solver_.init_state(self._params)
+        self._history = History(self.early_stopping)
+        self.n_iter_ = 0
+        self.t_ = 0
+
+    def _initial_params(self, dtype):
+        layout = self._layout
+        activations = [self.activation] * (layout.n_layers - 1)
+        activations.append(self.out_activation_)
+        params = np.zeros(layout.n_params, dtype=dtype)
+        for view, shape, activation in zip(
+            layout.weights(params), layout.weight_shapes, activations
+        ):
+            initializer = resolve_initializer(self.init, activation)
+            view[...] = initializer.initialize(*shape, self._rng, dtype=dtype)
+        return params
+
+    def _refresh_solver(self):
+        """Keep the solver state when the solver is unchanged (warm start)."""
+        solver = resolve_solver(self.solver)
+        if not _same_config(solver, self.solver_):
+            self.solver_ = clone(solver)
+            self._solver_state = self.solver_.init_state(self._params)
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size == "full":
+            return n_samples
+        return min(self.batch_size, n_samples)
+
+    def _fit(self, X, y, sample_weight, *, incremental, classes=None):
+        self._validate_components()
+        first_call = not hasattr(self, "_params") or not (
+            incremental or self.warm_start
+        )
+        X, y = self._validate_training_data(X, y, reset=first_call)
+        Y = self._encode_targets(y, first_call, classes, X.dtype)
+        sample_weight = self._sample_weight(sample_weight, X, y, incremental)
+        if first_call:
+            self._initialize(X, Y)
+        else:
+            self._refresh_solver()
+            if not incremental:
+                self._history.restart(self.early_stopping)
+        network = self._network = self._build_network()
+
+        early_stopping = self.early_stopping and not incremental
+        validation_score = None
+        if early_stopping:
+            X, Y, y, sample_weight, validation_score = self._split_validation(
+                network, X, Y, y, sample_weight
+            )
+        n_samples = X.shape[0]
+        try:
+            epochs, converged = run_epochs(
+                network,
+                self._params,
+                self.solver_,
+                self._solver_state,
+                X,
+                Y,
+                sample_weight=sample_weight,
+                batch_size=self._batch_size(n_samples),
+                shuffle=self.shuffle,
+                rng=self._rng,
+                max_epochs=1 if incremental else self.max_iter,
+                history=self._history,
+                tol=self.tol,
+                n_iter_no_change=None if incremental else self.n_iter_no_change,
+                validation_score=validation_score,
+                epoch_offset=self.n_iter_,
+                verbose=self.verbose,
+            )
+        except TrainingDivergedError:
+            self._solver_state = self.solver_.init_state(self._params)
+            self._update_fitted_attributes(len(self._history.loss_curve), n_samples)
+            raise
+        if early_stopping and self._history.best_params is not None:
+            self._params[...] = self._history.best_params
+        self._update_fitted_attributes(epochs, n_samples)
+        if not incremental and not converged:
+            warnings.warn(
+                f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
+                "reached and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+            )
+        return self
+
+    def _update_fitted_attributes(self, epochs, n_samples):
+        history = self._history
+        self.n_iter_ = len(history.loss_curve)
+        self.t_ += epochs * n_samples
+        self.loss_curve_ = list(history.loss_curve)
+        self.loss_ = history.loss_curve[-1] if history.loss_curve else None
+        if history.validation_scores is None:
+            self.best_loss_ = history.best_loss
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+        else:
+            self.best_loss_ = None
+            self.validation_scores_ = list(history.validation_scores)
+            self.best_validation_score_ = history.best_validation_score
+
+    def _split_validation(self, network, X, Y, y, sample_weight):
+        stratify = y if self._stratify_validation(y) else None
+        arrays = [X, Y, y] + ([sample_weight] if sample_weight is not None else [])
+        parts = train_test_split(
+            *arrays,
+            random_state=self._rng,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+        )
+        X_tr, X_val, Y_tr, _, y_tr, y_val = parts[:6]
+        sw_tr, sw_val = (parts[6], parts[7]) if sample_weight is not None else (None,) * 2
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} leaves "
+                f"{X_val.shape[0]} validation sample(s): early_stopping needs at "
+                "least 2. Use more data or a larger validation_fraction."
+            )
+
+        def validation_score(params):
+            logits, out = network.predict_raw(params, X_val)
+            return self._score_outputs(logits, out, y_val, sw_val)
+
+        return X_tr, Y_tr, y_tr, sw_tr, validation_score
+
+    def _stratify_validation(self, y):
+        return False
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix X and targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data; float32 input trains in float32.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets (class labels for classification).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample in the loss.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    # ------------------------------------------------------------------
+    # prediction
+    def _raw_predict(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, accept_sparse="csr", dtype=_FLOAT_DTYPES, reset=False
+        )
+        X = X.astype(self._params.dtype, copy=False)
+        return self._network.predict_raw(self._params, X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+_COMMON_DOC = """
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default=(100,)
+        Units of each hidden layer. ``()`` gives a linear model (linear or
+        logistic regression) trained by the chosen solver.
+    activation : {"identity", "logistic", "tanh", "relu", "leaky_relu", \
+"elu", "softplus"}, default="relu"
+        Activation of the hidden layers.
+    solver : {"sgd", "momentum", "nesterov", "adam"} or Solver, default="adam"
+        The optimizer: a name (with default hyperparameters) or a solver
+        object from :mod:`skoptim.optimizers`. The object is never modified;
+        the fitted copy is ``solver_``.
+    alpha : float, default=1e-4
+        Penalty strength :math:`\\lambda`. The objective is the mean loss plus
+        ``alpha * R(W)`` (weights only, not biases), independent of the batch
+        size. Note that scikit-learn's MLP divides its L2 term by the number
+        of samples; here ``alpha`` is the :class:`~sklearn.linear_model.Lasso`
+        / ``SGDRegressor`` strength.
+    penalty : {"l2", "l1", "elasticnet"}, Penalty or None, default="l2"
+        Shape of :math:`R`; see :mod:`skoptim.penalties`. L1 is applied as a
+        proximal step, so weights become exactly zero.
+    batch_size : int, "auto" or "full", default="auto"
+        Samples per update: ``"auto"`` is ``min(200, n_samples)``, ``1`` is
+        single-sample SGD, ``"full"`` is full-batch gradient descent. Larger
+        values are clipped to the number of samples.
+    init : str or Initializer, default="auto"
+        Weight initialization (biases start at zero): one of
+        ``"glorot_uniform"`` (``"xavier_uniform"``), ``"glorot_normal"``
+        (``"xavier_normal"``), ``"he_uniform"``, ``"he_normal"``,
+        ``"lecun_normal"``, ``"zeros"``, or an object from
+        :mod:`skoptim.initializers`. ``"auto"`` picks He uniform for layers
+        followed by relu, leaky_relu or elu and Glorot uniform otherwise.
+    loss : str
+        The loss, see the class description.
+    max_iter : int, default=200
+        Maximum number of epochs.
+    tol : float, default=1e-4
+        Minimum improvement of the training loss (or validation score with
+        early stopping) that counts as progress.
+    n_iter_no_change : int, default=10
+        Stop after this many epochs in a row without progress.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data and stop when
+        its score stops improving; the best parameters are kept.
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+    shuffle : bool, default=True
+        Shuffle the samples every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialization, the shuffling and the validation split.
+    warm_start : bool, default=False
+        Start ``fit`` from the previous solution; the solver state carries
+        over when the solver is unchanged.
+    verbose : int, default=0
+        Print the loss after each epoch when positive.
+"""
+
+_ATTRIBUTES_DOC = """
+    coefs_ : list of ndarray
+        Weight matrix of each layer, shape ``(fan_in, fan_out)``: views into
+        one flat parameter vector.
+    intercepts_ : list of ndarray
+        Bias vector of each layer.
+    loss_ : float
+        Objective (mean loss + penalty) of the last epoch.
+    loss_curve_ : list of float
+        Objective of each epoch, averaged over its batches.
+    best_loss_ : float or None
+        Smallest epoch objective; None with early stopping.
+    validation_scores_ : list of float or None
+        Score on the held-out set per epoch (with early stopping).
+    best_validation_score_ : float or None
+        Best of ``validation_scores_``.
+    n_iter_ : int
+        Epochs run (accumulates over ``partial_fit`` and warm starts).
+    t_ : int
+        Training samples seen by the solver.
+    n_layers_ : int
+        Layers including input and output.
+    n_outputs_ : int
+        Output units.
+    out_activation_ : str
+        Output activation.
+    solver_ : Solver
+        The fitted copy of the solver; its state is kept for ``partial_fit``.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+"""
+
+
+class MLPClassifier(ClassifierMixin, BaseMLP):
+    __doc__ = (
+        """Multi-layer perceptron classifier trained by a pluggable optimizer.
+
+    Binary and multilabel targets use logistic outputs, multiclass targets a
+    softmax output. ``loss="log_loss"`` is the cross-entropy (negative
+    log-likelihood); ``loss="squared_error"`` puts the half squared error on
+    those probabilities, whose gradient vanishes when an output saturates,
+    to show why cross-entropy learns faster.
+"""
+        + _COMMON_DOC.replace(
+            "    loss : str\n        The loss, see the class description.\n",
+            '    loss : {"log_loss", "squared_error"}, default="log_loss"\n'
+            "        Cross-entropy, or squared error on the output probabilities.\n",
+        )
+        + """    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, as in scikit-learn's classifiers.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Class labels."""
+        + _ATTRIBUTES_DOC
+        + """
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skoptim import MLPClassifier
+    >>> from skoptim.optimizers import Nesterov
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPClassifier((16,), solver=Nesterov(learning_rate=0.05),
+    ...                     max_iter=300, random_state=0).fit(X, y)
+    >>> clf.score(X, y) > 0.9
+    True
+    """
+    )
+
+    _parameter_constraints = {
+        **BaseMLP._parameter_constraints,
+        "loss": [StrOptions({"log_loss", "squared_error"})],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=1e-4,
+        penalty="l2",
+        batch_size="auto",
+        init="auto",
+        loss="log_loss",
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        class_weight=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            activation,
+            solver=solver,
+            alpha=alpha,
+            penalty=penalty,
+            batch_size=batch_size,
+            init=init,
+            loss=loss,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            shuffle=shuffle,
+            random_state=random_state,
+            warm_start=warm_start,
+            verbose=verbose,
+        )
+        self.class_weight = class_weight
+
+    def _output_activation(self):
+        if self._label_binarizer.y_type_ == "multiclass":
+            return "softmax"
+        return "logistic"
+
+    def _encode_targets(self, y, first_call, classes, dtype):
+        if first_call:
+            binarizer = LabelBinarizer()
+            if classes is not None and not type_of_target(y).startswith("multilabel"):
+                binarizer.fit(classes)
+                unknown = np.setdiff1d(np.unique(y), binarizer.classes_)
+                if unknown.size:
+                    raise ValueError(
+                        f"y contains labels {unknown.tolist()} that are not in "
+                        f"classes={binarizer.classes_.tolist()}."
+                    )
+            else:
+                binarizer.fit(y)
+            if binarizer.classes_.size < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes, "
+                    f"but the data contains only one class: "
+                    f"{binarizer.classes_.tolist()}."
+                )
+            self._label_binarizer = binarizer
+            self.classes_ = binarizer.classes_
+        else:
+            self._check_known_labels(y, classes)
+        return self._label_binarizer.transform(y).astype(dtype, copy=False)
+
+    def _check_known_labels(self, y, classes):
+        if classes is not None and not np.array_equal(
+            np.unique(classes), self.classes_
+        ):
+            raise ValueError(
+                f"classes={np.unique(classes).tolist()} differs from the classes "
+                f"of the first call to partial_fit: {self.classes_.tolist()}."
+            )
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            return
+        unknown = np.setdiff1d(np.unique(y), self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y contains labels {unknown.tolist()} that were not seen in the "
+                f"first fit or partial_fit call (classes_={self.classes_.tolist()}); "
+                "warm_start and partial_fit need the same classes."
+            )
+
+    def _apply_class_weight(self, sample_weight, y, incremental, dtype):
+        if self.class_weight is None:
+            return sample_weight
+        if incremental and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit: the "
+                "class frequencies of the whole data are unknown. Pass a dict."
+            )
+        if isinstance(self.class_weight, dict):
+            unknown = set(self.class_weight) - set(self.classes_.tolist())
+            if unknown:
+                raise ValueError(
+                    f"class_weight names classes {sorted(unknown, key=str)} that "
+                    f"are not in the data (classes_={self.classes_.tolist()})."
+                )
+        weights = compute_sample_weight(self.class_weight, y).astype(dtype)
+        return weights if sample_weight is None else weights * sample_weight
+
+    def _stratify_validation(self, y):
+        return self._label_binarizer.y_type_ != "multilabel-indicator"
+
+    def _outputs_to_labels(self, logits):
+        if self._label_binarizer.y_type_ == "multiclass":
+            return self.classes_[np.argmax(logits, axis=1)]
+        indicator = (logits > 0).astype(int)
+        return self._label_binarizer.inverse_transform(indicator)
+
+    def _score_outputs(self, logits, out, y, sample_weight):
+        return accuracy_score(y, self._outputs_to_labels(logits), sample_weight=sample_weight)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Update the model with one epoch over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        classes : array-like of shape (n_classes,), default=None
+            All classes across calls; required on the first call unless y is
+            a multilabel indicator matrix.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        if not hasattr(self, "_params") and classes is None:
+            if not type_of_target(y).startswith("multilabel"):
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit."
+                )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        """
+        logits, _ = self._raw_predict(X)
+        return self._outputs_to_labels(logits)
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        _, out = self._raw_predict(X)
+        if self._label_binarizer.y_type_ == "binary":
+            return np.hstack([1 - out, out])
+        return out
+
+    def predict_log_proba(self, X):
+        """Log of the class probabilities, computed stably from the logits.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        logits, _ = self._raw_predict(X)
+        if self._label_binarizer.y_type_ == "multiclass":
+            return log_softmax(logits, axis=1)
+        if self._label_binarizer.y_type_ == "binary":
+            return np.hstack([log_expit(-logits), log_expit(logits)])
+        return log_expit(logits)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class MLPRegressor(RegressorMixin, BaseMLP):
+    __doc__ = (
+        """Multi-layer perceptron regressor trained by a pluggable optimizer.
+
+    The output layer is linear and the loss is the half squared error
+    :math:`\\tfrac12 \\lVert y - o \\rVert^2` per sample, averaged. With
+    ``hidden_layer_sizes=()`` it is linear regression: with ``penalty="l2"`` it
+    converges to ``Ridge(alpha=alpha * n_samples)``, with ``penalty="l1"`` to
+    ``Lasso(alpha=alpha)``.
+"""
+        + _COMMON_DOC.replace(
+            "    loss : str\n        The loss, see the class description.\n",
+            '    loss : {"squared_error"}, default="squared_error"\n'
+            "        Half squared error.\n",
+        )
+        + """
+    Attributes
+    ----------"""
+        + _ATTRIBUTES_DOC
+        + """
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skoptim import MLPRegressor
+    >>> X, y = make_regression(n_samples=200, n_features=5, noise=1.0,
+    ...                        random_state=0)
+    >>> reg = MLPRegressor((), solver="sgd", batch_size="full", alpha=0.0,
+    ...                    max_iter=500, random_state=0).fit(X, y)
+    >>> reg.score(X, y) > 0.99
+    True
+    """
+    )
+
+    _parameter_constraints = {
+        **BaseMLP._parameter_constraints,
+        "loss": [StrOptions({"squared_error"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=1e-4,
+        penalty="l2",
+        batch_size="auto",
+        init="auto",
+        loss="squared_error",
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            activation,
+            solver=solver,
+            alpha=alpha,
+            penalty=penalty,
+            batch_size=batch_size,
+            init=init,
+            loss=loss,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            shuffle=shuffle,
+            random_state=random_state,
+            warm_start=warm_start,
+            verbose=verbose,
+        )
+
+    def _output_activation(self):
+        return "identity"
+
+    def _encode_targets(self, y, first_call, classes, dtype):
+        y = np.asarray(y, dtype=dtype)
+        if first_call:
+            self._y_ndim = y.ndim
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        if not first_call and Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {Y.shape[1]} output(s), the model was fitted with "
+                f"{self.n_outputs_}."
+            )
+        return Y
+
+    def _score_outputs(self, logits, out, y, sample_weight):
+        pred = out.ravel() if y.ndim == 1 else out
+        return r2_score(y, pred, sample_weight=sample_weight)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with one epoch over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict targets.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        _, out = self._raw_predict(X)
+        return out.ravel() if self._y_ndim == 1 else out

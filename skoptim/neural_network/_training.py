@@ -1,0 +1,201 @@
+"""The epoch loop: batches, solver steps, curves, stopping, divergence guard."""
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import gen_batches
+
+from ._network import Workspace
+
+__all__ = ["History", "TrainingDivergedError", "run_epochs"]
+
+
+class TrainingDivergedError(ValueError, ArithmeticError):
+    """The loss or a parameter became non-finite during training."""
+
+
+class History:
+    """What the loop records across epochs, calls and warm starts.
+
+    Attributes mirror scikit-learn's MLP: ``loss_curve``, ``best_loss``,
+    ``validation_scores``, ``best_validation_score``, the count of epochs
+    without improvement and the best parameters seen (early stopping).
+    """
+
+    def __init__(self, early_stopping):
+        self.loss_curve = []
+        self.best_loss = np.inf
+        self.validation_scores = [] if early_stopping else None
+        self.best_validation_score = -np.inf if early_stopping else None
+        self.best_params = None
+        self.no_improvement_count = 0
+
+    def restart(self, early_stopping):
+        """Start a new fit (warm start): keep the curves, reset the bests."""
+        if early_stopping != (self.validation_scores is not None):
+            self.validation_scores = [] if early_stopping else None
+        self.best_loss = np.inf
+        self.best_validation_score = -np.inf if early_stopping else None
+        self.best_params = None
+        self.no_improvement_count = 0
+
+    def record(self, loss, params, tol, validation_score=None):
+        """Record one epoch; return whether it improved on the best."""
+        self.loss_curve.append(loss)
+        if self.validation_scores is not None:
+            self.validation_scores.append(validation_score)
+            improved = validation_score >= self.best_validation_score + tol
+            if validation_score > self.best_validation_score:
+                self.best_validation_score = validation_score
+                self.best_params = params.copy()
+        else:
+            improved = loss <= self.best_loss - tol
+            self.best_loss = min(self.best_loss, loss)
+        self.no_improvement_count = 0 if improved else self.no_improvement_count + 1
+        return improved
+
+
+class _BatchSource:
+    """Draws batches of rows, into preallocated buffers when shuffling."""
+
+    def __init__(self, X, Y, sample_weight, batch_size, shuffle, rng):
+        self.X, self.Y = X, Y
+        self.n = X.shape[0]
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.rng = rng
+        if sample_weight is None:
+            self.scale = None
+        else:
+            self.scale = sample_weight / sample_weight.mean()
+        if shuffle and not sp.issparse(X) and batch_size < self.n:
+            self.X_buf = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+            self.Y_buf = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
+        else:
+            self.X_buf = None
+
+    def epoch(self):
+        """Yield ``(X_batch, Y_batch, scale)`` for one pass over the data."""
+        order = self.rng.permutation(self.n) if self.shuffle else None
+        for batch in gen_batches(self.n, self.batch_size):
+            if order is None:
+                rows = batch
+            else:
+                rows = order[batch]
+            Xb, Yb = self._take(rows)
+            nb = Yb.shape[0]
+            scale = 1.0 / nb if self.scale is None else self.scale[rows] / nb
+            yield Xb, Yb, scale
+
+    def _take(self, rows):
+        if isinstance(rows, slice) or self.X_buf is None:
+            if isinstance(rows, slice) and rows == slice(0, self.n):
+                return self.X, self.Y
+            return self.X[rows], self.Y[rows]
+        nb = len(rows)
+        Xb = np.take(self.X, rows, axis=0, out=self.X_buf[:nb])
+        Yb = np.take(self.Y, rows, axis=0, out=self.Y_buf[:nb])
+        return Xb, Yb
+
+
+def _apply_prox(network, solver, params, state):
+    """Proximal step of the penalty's non-smooth part after a solver step."""
+    penalty = network.penalty
+    if penalty is None or not penalty.has_prox or network.alpha == 0:
+        return
+    n_weights = network.layout.n_weights
+    steps = solver.step_sizes(state)
+    if not np.isscalar(steps):
+        steps = steps[:n_weights]
+    penalty.prox(params[:n_weights], network.alpha * steps)
+
+
+def run_epochs(
+    network,
+    params,
+    solver,
+    state,
+    X,
+    Y,
+    *,
+    sample_weight,
+    batch_size,
+    shuffle,
+    rng,
+    max_epochs,
+    history,
+    tol,
+    n_iter_no_change,
+    validation_score=None,
+    epoch_offset=0,
+    verbose=0,
+):
+    """Train ``params`` in place for up to ``max_epochs`` epochs.
+
+    Parameters
+    ----------
+    network : Network
+    params : ndarray of shape (n_params,)
+        Updated in place.
+    solver : Solver
+    state : dict
+        The solver state, updated in place.
+    X, Y : training data, ``Y`` of shape (n_samples, n_outputs).
+    sample_weight : ndarray of shape (n_samples,) or None
+    batch_size : int
+    shuffle : bool
+    rng : numpy.random.RandomState
+    max_epochs : int
+    history : History
+    tol : float
+    n_iter_no_change : int or None
+        Stop after this many epochs without improvement (None: never).
+    validation_score : callable or None
+        ``validation_score(params) -> float``, when early stopping.
+    epoch_offset : int
+        Epochs run before this call, for messages.
+    verbose : int
+
+    Returns
+    -------
+    n_epochs : int
+        Epochs completed.
+    converged : bool
+        Whether training stopped for lack of improvement.
+
+    Raises
+    ------
+    TrainingDivergedError
+        When the loss or a parameter becomes non-finite; ``params`` then
+        hold the values of the last finite epoch.
+    """
+    ws = Workspace(network.layout, params, min(batch_size, X.shape[0]))
+    batches = _BatchSource(X, Y, sample_weight, batch_size, shuffle, rng)
+    n = X.shape[0]
+    last_good = params.copy()
+    for epoch in range(1, max_epochs + 1):
+        total = 0.0
+        for Xb, Yb, scale in batches.epoch():
+            total += network.loss_and_gradient(ws, Xb, Yb, scale) * Yb.shape[0]
+            solver.step(params, ws.grad, state)
+            _apply_prox(network, solver, params, state)
+        loss = total / n
+        if not (np.isfinite(loss) and np.isfinite(params).all()):
+            params[...] = last_good
+            raise TrainingDivergedError(
+                f"The training loss diverged at epoch {epoch_offset + epoch} "
+                f"(loss={loss!r}): parameters were restored to the last finite "
+                "epoch. Try a smaller learning rate (solver__learning_rate)."
+            )
+        last_good[...] = params
+        score = validation_score(params) if validation_score is not None else None
+        history.record(loss, params, tol, score)
+        if verbose:
+            message = f"Iteration {epoch_offset + epoch}, loss = {loss:.8f}"
+            if score is not None:
+                message += f", validation score = {score:.6f}"
+            print(message)
+        if n_iter_no_change is not None and history.no_improvement_count > (
+            n_iter_no_change
+        ):
+            return epoch, True
+    return max_epochs, False

@@ -1,0 +1,112 @@
+"""Stochastic gradient descent with and without momentum."""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.utils._param_validation import Interval
+
+from ._base import Solver
+
+__all__ = ["SGD", "Momentum", "Nesterov"]
+
+
+class SGD(Solver):
+    r"""Plain (stochastic) gradient descent.
+
+    .. math:: \theta_t = \theta_{t-1} - \eta_t g_t
+
+    Full-batch, mini-batch or single-sample gradient descent depending on the
+    estimator's ``batch_size``. Reference: ``torch.optim.SGD`` (momentum 0).
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.01
+        :math:`\eta`, the step size (``eta0=0.01`` as in scikit-learn's
+        ``SGDRegressor``; ``torch.optim.SGD`` defaults to 1e-3).
+    """
+
+    def __init__(self, learning_rate=0.01):
+        self.learning_rate = learning_rate
+
+    def _update(self, params, grad, state, lr):
+        scaled = np.multiply(grad, lr, out=state["scratch"])
+        params -= scaled
+
+
+class Momentum(Solver):
+    r"""Gradient descent with heavy-ball momentum, in the form of ``torch.optim``.
+
+    .. math::
+
+        b_1 = g_1, \qquad b_t = \mu b_{t-1} + g_t, \qquad
+        \theta_t = \theta_{t-1} - \eta_t b_t
+
+    The learning rate stays outside the velocity :math:`b` and the buffer
+    starts at the first gradient, as in ``torch.optim.SGD(momentum=mu)``.
+    scikit-learn's MLP keeps it inside (:math:`v = \mu v - \eta g`), which
+    differs once :math:`\eta` changes over time.
+    Reference: Polyak (1964); Sutskever et al. (2013).
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.01
+        :math:`\eta`.
+    momentum : float in [0, 1], default=0.9
+        :math:`\mu`.
+    """
+
+    _parameter_constraints = {
+        **Solver._parameter_constraints,
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+    }
+
+    def __init__(self, learning_rate=0.01, momentum=0.9):
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+
+    def _init_buffers(self, params):
+        return {"velocity": np.zeros_like(params)}
+
+    def _update_velocity(self, grad, state):
+        velocity = state["velocity"]
+        if state["t"] == 1:
+            velocity[...] = grad
+        else:
+            velocity *= self.momentum
+            velocity += grad
+        return velocity
+
+    def _update(self, params, grad, state, lr):
+        velocity = self._update_velocity(grad, state)
+        scaled = np.multiply(velocity, lr, out=state["scratch"])
+        params -= scaled
+
+
+class Nesterov(Momentum):
+    r"""Nesterov accelerated gradient, in the form of ``torch.optim``.
+
+    .. math::
+
+        b_1 = g_1, \qquad b_t = \mu b_{t-1} + g_t, \qquad
+        \theta_t = \theta_{t-1} - \eta_t (g_t + \mu b_t)
+
+    The step looks ahead along the velocity: the gradient is combined with
+    where the momentum is about to carry the parameters. Reference:
+    ``torch.optim.SGD(momentum=mu, nesterov=True)``; Nesterov (1983),
+    Sutskever et al. (2013). scikit-learn's form keeps :math:`\eta` inside
+    the velocity.
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.01
+        :math:`\eta`.
+    momentum : float in [0, 1], default=0.9
+        :math:`\mu`.
+    """
+
+    def _update(self, params, grad, state, lr):
+        velocity = self._update_velocity(grad, state)
+        lookahead = np.multiply(velocity, self.momentum, out=state["scratch"])
+        lookahead += grad
+        lookahead *= lr
+        params -= lookahead
