@@ -5,14 +5,14 @@ An initializer draws the weight matrix of one layer, of shape
 symmetry between the units of a layer; the scale keeps the variance of the
 pre-activations about constant from layer to layer:
 
-========================  ==================================================
-``glorot_uniform``         :math:`U(-l, l)`, :math:`l = g\\sqrt{6/(n_{in}+n_{out})}`
-``glorot_normal``          :math:`N(0, \\sigma^2)`, :math:`\\sigma = g\\sqrt{2/(n_{in}+n_{out})}`
-``he_uniform``             :math:`U(-l, l)`, :math:`l = g\\sqrt{6/n_{in}}`
-``he_normal``              :math:`N(0, \\sigma^2)`, :math:`\\sigma = g\\sqrt{2/n_{in}}`
-``lecun_normal``           :math:`N(0, \\sigma^2)`, :math:`\\sigma = g\\sqrt{1/n_{in}}`
-``zeros``                  all weights 0: every unit of a layer stays identical
-========================  ==================================================
+==================  =====================================================
+``glorot_uniform``  :math:`U(-l, l)`, :math:`l = g\\sqrt{6/(n_{in}+n_{out})}`
+``glorot_normal``   :math:`N(0, s^2)`, :math:`s = g\\sqrt{2/(n_{in}+n_{out})}`
+``he_uniform``      :math:`U(-l, l)`, :math:`l = g\\sqrt{6/n_{in}}`
+``he_normal``       :math:`N(0, s^2)`, :math:`s = g\\sqrt{2/n_{in}}`
+``lecun_normal``    :math:`N(0, s^2)`, :math:`s = g\\sqrt{1/n_{in}}`
+``zeros``           all weights 0: every unit of a layer stays identical
+==================  =====================================================
 
 References: Glorot & Bengio (2010), "Understanding the difficulty of training
 deep feedforward neural networks"; He et al. (2015), "Delving deep into

@@ -85,7 +85,10 @@ class BaseMLP(BaseEstimator):
     """
 
     _parameter_constraints = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
         "solver": [StrOptions(set(SOLVERS)), HasMethods(["init_state", "step"])],
         "alpha": [Interval(Real, 0, None, closed="left")],
@@ -312,6 +315,7 @@ class BaseMLP(BaseEstimator):
                 f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
                 "reached and the optimization hasn't converged yet.",
                 ConvergenceWarning,
+                stacklevel=3,
             )
         return self
 
@@ -340,7 +344,7 @@ class BaseMLP(BaseEstimator):
             stratify=stratify,
         )
         X_tr, X_val, Y_tr, _, y_tr, y_val = parts[:6]
-        sw_tr, sw_val = (parts[6], parts[7]) if sample_weight is not None else (None,) * 2
+        sw_tr, sw_val = parts[6:8] if sample_weight is not None else (None, None)
         if X_val.shape[0] < 2:
             raise ValueError(
                 f"validation_fraction={self.validation_fraction} leaves "
@@ -648,7 +652,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return self._label_binarizer.inverse_transform(indicator)
 
     def _score_outputs(self, logits, out, y, sample_weight):
-        return accuracy_score(y, self._outputs_to_labels(logits), sample_weight=sample_weight)
+        labels = self._outputs_to_labels(logits)
+        return accuracy_score(y, labels, sample_weight=sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
