@@ -32,6 +32,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
+    column_or_1d,
     validate_data,
 )
 
@@ -197,7 +198,12 @@ class BaseMLP(BaseEstimator):
             raise ValueError(
                 "sample_weight must have a positive sum; got all zero weights."
             )
+        if not incremental:
+            self._check_weighted_targets(y, sample_weight)
         return sample_weight
+
+    def _check_weighted_targets(self, y, sample_weight):
+        """Hook: the classifier refuses weights that leave a single class."""
 
     def _apply_class_weight(self, sample_weight, y, incremental, dtype):
         return sample_weight
@@ -337,20 +343,16 @@ class BaseMLP(BaseEstimator):
     def _split_validation(self, network, X, Y, y, sample_weight):
         stratify = y if self._stratify_validation(y) else None
         arrays = [X, Y, y] + ([sample_weight] if sample_weight is not None else [])
-        parts = train_test_split(
-            *arrays,
-            random_state=self._rng,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-        )
+        split = dict(random_state=self._rng, test_size=self.validation_fraction)
+        try:
+            parts = train_test_split(*arrays, stratify=stratify, **split)
+        except ValueError:
+            if stratify is None:
+                raise
+            # Too few samples per class to stratify: split at random instead.
+            parts = train_test_split(*arrays, **split)
         X_tr, X_val, Y_tr, _, y_tr, y_val = parts[:6]
         sw_tr, sw_val = parts[6:8] if sample_weight is not None else (None, None)
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                f"validation_fraction={self.validation_fraction} leaves "
-                f"{X_val.shape[0]} validation sample(s): early_stopping needs at "
-                "least 2. Use more data or a larger validation_fraction."
-            )
 
         def validation_score(params):
             logits, out = network.predict_raw(params, X_val)
@@ -582,6 +584,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         return "logistic"
 
     def _encode_targets(self, y, first_call, classes, dtype):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
         if first_call:
             binarizer = LabelBinarizer()
             if classes is not None and not type_of_target(y).startswith("multilabel"):
@@ -641,6 +645,19 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 )
         weights = compute_sample_weight(self.class_weight, y).astype(dtype)
         return weights if sample_weight is None else weights * sample_weight
+
+    def _check_weighted_targets(self, y, sample_weight):
+        if sample_weight is None or self._label_binarizer.y_type_.startswith(
+            "multilabel"
+        ):
+            return
+        weighted = np.unique(np.asarray(y)[sample_weight > 0])
+        if weighted.size < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes with "
+                f"a positive sample_weight; only class {weighted.tolist()} has "
+                "any weight."
+            )
 
     def _stratify_validation(self, y):
         return self._label_binarizer.y_type_ != "multilabel-indicator"
@@ -826,6 +843,11 @@ class MLPRegressor(RegressorMixin, BaseMLP):
                 f"{self.n_outputs_}."
             )
         return Y
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
 
     def _score_outputs(self, logits, out, y, sample_weight):
         pred = out.ravel() if y.ndim == 1 else out

@@ -41,7 +41,7 @@ class History:
     def record(self, loss, params, tol, validation_score=None):
         """Record one epoch; return whether it improved on the best."""
         self.loss_curve.append(loss)
-        if self.validation_scores is not None:
+        if validation_score is not None:
             self.validation_scores.append(validation_score)
             improved = validation_score >= self.best_validation_score + tol
             if validation_score > self.best_validation_score:

@@ -51,13 +51,20 @@ class Momentum(Solver):
     ----------
     learning_rate : float, default=0.01
         :math:`\eta`.
-    momentum : float in [0, 1], default=0.9
+    momentum : float in [0, 1), default=0.9
         :math:`\mu`.
+
+    Notes
+    -----
+    With an L1 penalty the soft-threshold after each step uses the step size
+    :math:`\eta_t / (1 - \mu)`, the length of the steady-state step (the
+    velocity settles at :math:`g / (1 - \mu)`), so the fixed point is the
+    exact Lasso solution whatever :math:`\mu`.
     """
 
     _parameter_constraints = {
         **Solver._parameter_constraints,
-        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
     }
 
     def __init__(self, learning_rate=0.01, momentum=0.9):
@@ -81,6 +88,9 @@ class Momentum(Solver):
         scaled = np.multiply(velocity, lr, out=state["scratch"])
         params -= scaled
 
+    def step_sizes(self, state):
+        return self.learning_rate_at(state["t"]) / (1 - self.momentum)
+
 
 class Nesterov(Momentum):
     r"""Nesterov accelerated gradient, in the form of ``torch.optim``.
@@ -100,7 +110,7 @@ class Nesterov(Momentum):
     ----------
     learning_rate : float, default=0.01
         :math:`\eta`.
-    momentum : float in [0, 1], default=0.9
+    momentum : float in [0, 1), default=0.9
         :math:`\mu`.
     """
 
