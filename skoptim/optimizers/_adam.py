@@ -92,6 +92,7 @@ class Adam(Solver):
         params -= scratch
 
     def step_sizes(self, state):
-        t = state["t"]
-        lr = self.learning_rate_at(t)
-        return (lr / (1 - self.beta_1**t)) / state["denom"]
+        """Per-coordinate step ``lr / (sqrt(v_hat) + eps)`` applied to the
+        bias-corrected first moment ``m_hat``: the diagonal preconditioner
+        the L1 proximal step scales its threshold by."""
+        return self.learning_rate_at(state["t"]) / state["denom"]
