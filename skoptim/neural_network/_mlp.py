@@ -487,7 +487,7 @@ _ATTRIBUTES_DOC = """
         The fitted copy of the solver; its state is kept for ``partial_fit``.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during fit, when X has string column names.
 """
 
