@@ -43,7 +43,7 @@ from ..optimizers import SOLVERS, resolve_solver
 from ..penalties import PENALTIES, resolve_penalty
 from ._layout import ParamLayout
 from ._network import Network
-from ._training import History, TrainingDivergedError, run_epochs
+from ._training import History, TrainingDivergedError, run_epochs, run_full_batch
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
@@ -274,6 +274,7 @@ class BaseMLP(BaseEstimator):
         X, y = self._validate_training_data(X, y, reset=first_call)
         Y = self._encode_targets(y, first_call, classes, X.dtype)
         sample_weight = self._sample_weight(sample_weight, X, y, incremental)
+        self._check_solver_fits_the_setting(incremental, X.shape[0])
         if first_call:
             self._initialize(X, Y)
         else:
@@ -282,6 +283,8 @@ class BaseMLP(BaseEstimator):
                 self._history.restart(self.early_stopping)
         network = self._network = self._build_network()
 
+        if getattr(self.solver_, "full_batch", False):
+            return self._fit_full_batch(network, X, Y, sample_weight)
         early_stopping = self.early_stopping and not incremental
         validation_score = None
         if early_stopping:
@@ -325,9 +328,63 @@ class BaseMLP(BaseEstimator):
             )
         return self
 
+    def _check_solver_fits_the_setting(self, incremental, n_samples):
+        solver = resolve_solver(self.solver)
+        if not getattr(solver, "full_batch", False):
+            return
+        name = type(solver).__name__
+        if incremental:
+            raise ValueError(
+                f"partial_fit needs a stochastic solver; solver={name} uses the "
+                "full batch. Use fit, or a solver such as 'adam' or 'sgd'."
+            )
+        if isinstance(self.batch_size, Integral) and self.batch_size < n_samples:
+            raise ValueError(
+                f"solver={name} is full-batch: batch_size={self.batch_size} is "
+                f"smaller than the {n_samples} samples. Set batch_size='full' "
+                "(or 'auto', which it reads as full)."
+            )
+        penalty = resolve_penalty(self.penalty)
+        if penalty is not None and penalty.has_prox and self.alpha > 0:
+            raise ValueError(
+                f"solver={name} needs a smooth objective: penalty="
+                f"{self.penalty!r} has an L1 part, applied by a proximal step "
+                "that only first-order solvers take. Use penalty='l2' or None, "
+                "or a solver such as 'sgd' or 'adam'."
+            )
+
+    def _fit_full_batch(self, network, X, Y, sample_weight):
+        """Fit with a full-batch solver (L-BFGS); early_stopping is ignored."""
+        try:
+            n_iter, converged = run_full_batch(
+                network,
+                self._params,
+                self.solver_,
+                X,
+                Y,
+                sample_weight=sample_weight,
+                max_iter=self.max_iter,
+                history=self._history,
+                tol=self.tol,
+                epoch_offset=self.n_iter_,
+                verbose=self.verbose,
+            )
+        finally:
+            self._update_fitted_attributes(0, X.shape[0])
+        self.t_ += n_iter * X.shape[0]
+        if not converged:
+            warnings.warn(
+                f"L-BFGS stopped without meeting tol={self.tol} after "
+                f"{n_iter} iterations (max_iter={self.max_iter}).",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        return self
+
     def _update_fitted_attributes(self, epochs, n_samples):
         history = self._history
         self.n_iter_ = len(history.loss_curve)
+        self.learning_rate_curve_ = list(history.learning_rates)
         self.t_ += epochs * n_samples
         self.loss_curve_ = list(history.loss_curve)
         self.loss_ = history.loss_curve[-1] if history.loss_curve else None
@@ -408,10 +465,13 @@ _COMMON_DOC = """
     activation : {"identity", "logistic", "tanh", "relu", "leaky_relu", \
 "elu", "softplus"}, default="relu"
         Activation of the hidden layers.
-    solver : {"sgd", "momentum", "nesterov", "adam"} or Solver, default="adam"
-        The optimizer: a name (with default hyperparameters) or a solver
-        object from :mod:`skoptim.optimizers`. The object is never modified;
-        the fitted copy is ``solver_``.
+    solver : str or solver object, default="adam"
+        The optimizer: a name from ``skoptim.optimizers.SOLVERS`` ("sgd",
+        "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam",
+        "adamw", "nadam", "adamax", "radam", "adabelief", "adabound",
+        "lbfgs") with default hyperparameters, or a solver object from
+        :mod:`skoptim.optimizers` (wrappers included). The object is never
+        modified; the fitted copy is ``solver_``. "lbfgs" is full-batch.
     alpha : float, default=1e-4
         Penalty strength :math:`\\lambda`. The objective is the mean loss plus
         ``alpha * R(W)`` (weights only, not biases), independent of the batch
@@ -443,7 +503,8 @@ _COMMON_DOC = """
         Stop after this many epochs in a row without progress.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the training data and stop when
-        its score stops improving; the best parameters are kept.
+        its score stops improving; the best parameters are kept. Ignored by
+        full-batch solvers (L-BFGS).
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     shuffle : bool, default=True
@@ -467,6 +528,9 @@ _ATTRIBUTES_DOC = """
         Objective (mean loss + penalty) of the last epoch.
     loss_curve_ : list of float
         Objective of each epoch, averaged over its batches.
+    learning_rate_curve_ : list of float
+        Learning rate of the last update of each epoch (a schedule's value;
+        NaN for L-BFGS, which has none).
     best_loss_ : float or None
         Smallest epoch objective; None with early stopping.
     validation_scores_ : list of float or None

@@ -6,7 +6,7 @@ from sklearn.utils import gen_batches
 
 from ._network import Workspace
 
-__all__ = ["History", "TrainingDivergedError", "run_epochs"]
+__all__ = ["History", "TrainingDivergedError", "run_epochs", "run_full_batch"]
 
 
 class TrainingDivergedError(ValueError, ArithmeticError):
@@ -23,6 +23,7 @@ class History:
 
     def __init__(self, early_stopping):
         self.loss_curve = []
+        self.learning_rates = []
         self.best_loss = np.inf
         self.validation_scores = [] if early_stopping else None
         self.best_validation_score = -np.inf if early_stopping else None
@@ -188,6 +189,8 @@ def run_epochs(
             )
         last_good[...] = params
         score = validation_score(params) if validation_score is not None else None
+        history.learning_rates.append(solver.learning_rate_at(state))
+        solver.end_epoch(state, loss=loss, validation_score=score)
         history.record(loss, params, tol, score)
         if verbose:
             message = f"Iteration {epoch_offset + epoch}, loss = {loss:.8f}"
@@ -199,3 +202,59 @@ def run_epochs(
         ):
             return epoch, True
     return max_epochs, False
+
+
+def run_full_batch(
+    network,
+    params,
+    solver,
+    X,
+    Y,
+    *,
+    sample_weight,
+    max_iter,
+    history,
+    tol,
+    epoch_offset=0,
+    verbose=0,
+):
+    """Train ``params`` in place with a full-batch solver (L-BFGS).
+
+    Each iteration of the solver is one entry of the history.
+
+    Returns
+    -------
+    n_iter : int
+        Iterations run.
+    converged : bool
+        Whether the solver met its tolerance.
+    """
+    ws = Workspace(network.layout, params, X.shape[0])
+    if sample_weight is None:
+        scale = 1.0 / X.shape[0]
+    else:
+        scale = sample_weight / (sample_weight.sum())
+
+    def objective(x):
+        params[...] = x
+        value = network.loss_and_gradient(ws, X, Y, scale)
+        return value, ws.grad.astype(np.float64)
+
+    def record(x, value):
+        history.record(value, params, tol)
+        history.learning_rates.append(np.nan)
+        if verbose:
+            iteration = epoch_offset + len(history.loss_curve)
+            print(f"Iteration {iteration}, loss = {value:.8f}")
+
+    start = params.astype(np.float64)
+    result = solver.run(objective, start, max_iter=max_iter, tol=tol, callback=record)
+    x = result.x if np.isfinite(result.x).all() else start
+    params[...] = x
+    if not (np.isfinite(result.fun) and np.isfinite(params).all()):
+        params[...] = start
+        raise TrainingDivergedError(
+            f"L-BFGS produced a non-finite loss ({result.fun!r}); the parameters "
+            "were restored to their starting values."
+        )
+    return int(result.nit), bool(result.success)

@@ -5,7 +5,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
-from ._base import Solver
+from ._base import WEIGHT_DECAY_CONSTRAINT, Solver
 
 __all__ = ["SGD", "Momentum", "Nesterov"]
 
@@ -13,20 +13,34 @@ __all__ = ["SGD", "Momentum", "Nesterov"]
 class SGD(Solver):
     r"""Plain (stochastic) gradient descent.
 
-    .. math:: \theta_t = \theta_{t-1} - \eta_t g_t
+    .. math:: \theta_t = \theta_{t-1} - \eta_t (g_t + \lambda \theta_{t-1})
 
     Full-batch, mini-batch or single-sample gradient descent depending on the
     estimator's ``batch_size``. Reference: ``torch.optim.SGD`` (momentum 0).
 
     Parameters
     ----------
-    learning_rate : float, default=0.01
+    learning_rate : float or schedule, default=0.01
         :math:`\eta`, the step size (``eta0=0.01`` as in scikit-learn's
         ``SGDRegressor``; ``torch.optim.SGD`` defaults to 1e-3).
+    weight_decay : float, default=0.0
+        :math:`\lambda`, coupled L2 decay of every parameter (torch's form).
+
+    Examples
+    --------
+    >>> from skoptim import MLPClassifier
+    >>> from skoptim.optimizers import SGD
+    >>> clf = MLPClassifier(solver=SGD(learning_rate=0.1))
     """
 
-    def __init__(self, learning_rate=0.01):
+    _parameter_constraints = {
+        **Solver._parameter_constraints,
+        "weight_decay": WEIGHT_DECAY_CONSTRAINT,
+    }
+
+    def __init__(self, learning_rate=0.01, weight_decay=0.0):
         self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
 
     def _update(self, params, grad, state, lr):
         scaled = np.multiply(grad, lr, out=state["scratch"])
@@ -49,10 +63,12 @@ class Momentum(Solver):
 
     Parameters
     ----------
-    learning_rate : float, default=0.01
+    learning_rate : float or schedule, default=0.01
         :math:`\eta`.
     momentum : float in [0, 1), default=0.9
-        :math:`\mu`.
+        :math:`\mu` (torch has no default; 0.9 is the usual choice).
+    weight_decay : float, default=0.0
+        Coupled L2 decay: :math:`g_t \leftarrow g_t + \lambda \theta_{t-1}`.
 
     Notes
     -----
@@ -65,11 +81,13 @@ class Momentum(Solver):
     _parameter_constraints = {
         **Solver._parameter_constraints,
         "momentum": [Interval(Real, 0, 1, closed="left")],
+        "weight_decay": WEIGHT_DECAY_CONSTRAINT,
     }
 
-    def __init__(self, learning_rate=0.01, momentum=0.9):
+    def __init__(self, learning_rate=0.01, momentum=0.9, weight_decay=0.0):
         self.learning_rate = learning_rate
         self.momentum = momentum
+        self.weight_decay = weight_decay
 
     def _init_buffers(self, params):
         return {"velocity": np.zeros_like(params)}
@@ -89,7 +107,7 @@ class Momentum(Solver):
         params -= scaled
 
     def step_sizes(self, state):
-        return self.learning_rate_at(state["t"]) / (1 - self.momentum)
+        return self.learning_rate_at(state) / (1 - self.momentum)
 
 
 class Nesterov(Momentum):
@@ -108,10 +126,12 @@ class Nesterov(Momentum):
 
     Parameters
     ----------
-    learning_rate : float, default=0.01
+    learning_rate : float or schedule, default=0.01
         :math:`\eta`.
     momentum : float in [0, 1), default=0.9
         :math:`\mu`.
+    weight_decay : float, default=0.0
+        Coupled L2 decay: :math:`g_t \leftarrow g_t + \lambda \theta_{t-1}`.
     """
 
     def _update(self, params, grad, state, lr):
