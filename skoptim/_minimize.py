@@ -67,9 +67,10 @@ def minimize(fun, x0, solver="adam", max_iter=1000, tol=1e-6, callback=None):
     It succeeds only when the gradient tolerance is met.
 
     A full-batch solver (``solver.full_batch``, i.e. L-BFGS) runs through
-    ``solver.run``; ``path`` holds its iterates, and ``success`` and
-    ``message`` are scipy's: L-BFGS-B also stops successfully when the
-    value no longer decreases (``ftol``), even if ``tol`` is not met.
+    ``solver.run``; ``path`` holds its iterates, ``nfev`` counts scipy's
+    evaluations and the one at ``x0``, and ``success`` and ``message`` are
+    scipy's (L-BFGS-B can also report success from its test on the
+    decrease of the value).
 
     Raises
     ------
@@ -94,7 +95,7 @@ def minimize(fun, x0, solver="adam", max_iter=1000, tol=1e-6, callback=None):
     ... )
     >>> result.success, result.x.round(4)
     (True, array([1., 1.]))
-    >>> result.message
+    >>> result.message  # doctest: +ELLIPSIS
     'converged: max |gradient| <= tol ...'
     >>> result.path.shape == (result.nit + 1, 2)
     True

@@ -9,7 +9,7 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import log_expit, log_softmax
+from scipy.special import expit, log_expit, log_softmax
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -22,6 +22,7 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, compute_sample_weight
+from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -67,6 +68,11 @@ def _validate_component(owner, prefix, component):
     for name, value in params.items():
         if isinstance(value, BaseEstimator):
             _validate_component(owner, f"{prefix}__{name}", value)
+
+
+def _stochastic_solver(estimator):
+    """``partial_fit`` exists only with a step-based (stochastic) solver."""
+    return not getattr(resolve_solver(estimator.solver), "full_batch", False)
 
 
 def _same_config(a, b):
@@ -274,7 +280,7 @@ class BaseMLP(BaseEstimator):
         X, y = self._validate_training_data(X, y, reset=first_call)
         Y = self._encode_targets(y, first_call, classes, X.dtype)
         sample_weight = self._sample_weight(sample_weight, X, y, incremental)
-        self._check_solver_fits_the_setting(incremental, X.shape[0])
+        self._check_solver_fits_the_setting(X.shape[0])
         if first_call:
             self._initialize(X, Y)
         else:
@@ -328,16 +334,11 @@ class BaseMLP(BaseEstimator):
             )
         return self
 
-    def _check_solver_fits_the_setting(self, incremental, n_samples):
+    def _check_solver_fits_the_setting(self, n_samples):
         solver = resolve_solver(self.solver)
         if not getattr(solver, "full_batch", False):
             return
         name = type(solver).__name__
-        if incremental:
-            raise ValueError(
-                f"partial_fit needs a stochastic solver; solver={name} uses the "
-                "full batch. Use fit, or a solver such as 'adam' or 'sgd'."
-            )
         if isinstance(self.batch_size, Integral) and self.batch_size < n_samples:
             raise ValueError(
                 f"solver={name} is full-batch: batch_size={self.batch_size} is "
@@ -736,6 +737,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         labels = self._outputs_to_labels(logits)
         return accuracy_score(y, labels, sample_weight=sample_weight)
 
+    @available_if(_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the model with one epoch over the given data.
@@ -785,9 +787,10 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        _, out = self._raw_predict(X)
+        logits, out = self._raw_predict(X)
         if self._label_binarizer.y_type_ == "binary":
-            return np.hstack([1 - out, out])
+            # expit(-z) rather than 1 - expit(z): no cancellation to 0
+            return np.hstack([expit(-logits), out])
         return out
 
     def predict_log_proba(self, X):
@@ -917,6 +920,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         pred = out.ravel() if y.ndim == 1 else out
         return r2_score(y, pred, sample_weight=sample_weight)
 
+    @available_if(_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one epoch over the given data.
