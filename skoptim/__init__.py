@@ -3,11 +3,20 @@
 ``MLPClassifier`` and ``MLPRegressor`` train on one flat parameter vector with
 pluggable solver (:mod:`skoptim.optimizers`), penalty
 (:mod:`skoptim.penalties`) and initializer (:mod:`skoptim.initializers`)
-objects.
+objects; :func:`minimize` runs the same solvers on any function.
 """
 
+from . import test_functions
+from ._minimize import minimize
 from .neural_network import MLPClassifier, MLPRegressor, TrainingDivergedError
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["MLPClassifier", "MLPRegressor", "TrainingDivergedError", "__version__"]
+__all__ = [
+    "MLPClassifier",
+    "MLPRegressor",
+    "TrainingDivergedError",
+    "minimize",
+    "test_functions",
+    "__version__",
+]

@@ -68,9 +68,10 @@ def minimize(fun, x0, solver="adam", max_iter=1000, tol=1e-6, callback=None):
 
     A full-batch solver (``solver.full_batch``, i.e. L-BFGS) runs through
     ``solver.run``; ``path`` holds its iterates, ``nfev`` counts scipy's
-    evaluations and the one at ``x0``, and ``success`` and ``message`` are
-    scipy's (L-BFGS-B can also report success from its test on the
-    decrease of the value).
+    evaluations and the one at ``x0``, and ``message`` quotes scipy's. It
+    succeeds only when scipy does and the gradient meets ``tol``: L-BFGS-B
+    also reports success when the value stops decreasing, e.g. when every
+    trial step lands where ``fun`` is infinite.
 
     Raises
     ------
@@ -103,9 +104,11 @@ def minimize(fun, x0, solver="adam", max_iter=1000, tol=1e-6, callback=None):
     solver = _prepare_solver(solver)
     x = _check_x0(x0)
     max_iter, tol = _check_budget(max_iter, tol)
-    if getattr(solver, "full_batch", False):
-        return _run_full_batch(solver, fun, x, max_iter, tol, callback)
-    return _run_steps(solver, fun, x, max_iter, tol, callback)
+    fun = _Counted(fun)
+    run = _run_full_batch if getattr(solver, "full_batch", False) else _run_steps
+    result = run(solver, fun, x, max_iter, tol, callback)
+    result.nfev = fun.calls
+    return result
 
 
 def _prepare_solver(solver):
@@ -124,7 +127,7 @@ def _prepare_solver(solver):
 
 def _validate(estimator):
     """Validate hyperparameters, also those of wrapped solvers."""
-    if hasattr(estimator, "_validate_params"):
+    if hasattr(estimator, "_parameter_constraints"):
         estimator._validate_params()
     if hasattr(estimator, "get_params"):
         for value in estimator.get_params(deep=False).values():
@@ -149,6 +152,17 @@ def _check_budget(max_iter, tol):
     return int(max_iter), float(tol)
 
 
+class _Counted:
+    """``fun`` counting its calls."""
+
+    def __init__(self, fun):
+        self.fun, self.calls = fun, 0
+
+    def __call__(self, x):
+        self.calls += 1
+        return self.fun(x)
+
+
 def _evaluate(fun, x):
     """``fun(x)`` as a float and a float64 gradient of the shape of ``x``."""
     value, grad = fun(x)
@@ -169,16 +183,27 @@ def _converged(grad, tol):
 
 
 def _ask_callback(callback, x, value, grad, nit):
-    """Whether the callback asks to stop."""
+    """Whether the callback asks to stop (returns True or raises StopIteration)."""
     if callback is None:
         return False
     report = OptimizeResult(x=x.copy(), fun=value, nit=nit)
     if grad is not None:
         report.jac = grad.copy()
     try:
-        return callback(report) is True
+        answer = callback(report)
     except StopIteration:
         return True
+    return answer is not None and bool(answer)
+
+
+def _update(solver, fun, x, value, grad, state):
+    """One update of ``x`` in place; its new value and gradient, or None."""
+    solver.step(x, grad, state)
+    solver.end_epoch(state, loss=value)
+    if not np.all(np.isfinite(x)):
+        return None
+    new_value, new_grad = _evaluate(fun, x)
+    return (new_value, new_grad) if _is_finite(new_value, new_grad) else None
 
 
 def _run_steps(solver, fun, x, max_iter, tol, callback):
@@ -186,29 +211,28 @@ def _run_steps(solver, fun, x, max_iter, tol, callback):
     value, grad = _evaluate(fun, x)
     path, fun_path = [x.copy()], [value]
     if not _is_finite(value, grad):
-        return _finish(path, fun_path, value, grad, 1, _DIVERGED)
+        return _finish(path, fun_path, value, grad, _DIVERGED)
     state = solver.init_state(x)
     status = _MAX_ITER
     while status == _MAX_ITER:
         if _converged(grad, tol):
             status = _CONVERGED
+        elif len(path) > max_iter:
             break
-        if len(path) > max_iter:
-            break
-        solver.step(x, grad, state)
-        solver.end_epoch(state, loss=value)
-        new_value, new_grad = _evaluate(fun, x)
-        if not (np.all(np.isfinite(x)) and _is_finite(new_value, new_grad)):
-            return _finish(path, fun_path, value, grad, len(path) + 1, _DIVERGED)
-        value, grad = new_value, new_grad
-        path.append(x.copy())
-        fun_path.append(value)
-        if _ask_callback(callback, x, value, grad, len(path) - 1):
-            status = _STOPPED
-    return _finish(path, fun_path, value, grad, len(path), status)
+        else:
+            evaluated = _update(solver, fun, x, value, grad, state)
+            if evaluated is None:
+                status = _DIVERGED
+                break
+            value, grad = evaluated
+            path.append(x.copy())
+            fun_path.append(value)
+            if _ask_callback(callback, x, value, grad, len(path) - 1):
+                status = _STOPPED
+    return _finish(path, fun_path, value, grad, status)
 
 
-def _finish(path, fun_path, value, grad, nfev, status, message=None):
+def _finish(path, fun_path, value, grad, status, message=None):
     """The result at the last point of ``path``."""
     path = np.array(path)
     return OptimizeResult(
@@ -216,7 +240,6 @@ def _finish(path, fun_path, value, grad, nfev, status, message=None):
         fun=value,
         jac=grad,
         nit=len(path) - 1,
-        nfev=nfev,
         success=status == _CONVERGED,
         status=status,
         message=message or _message(status, len(path) - 1),
@@ -239,7 +262,7 @@ def _run_full_batch(solver, fun, x, max_iter, tol, callback):
     value, grad = _evaluate(fun, x)
     path, fun_path = [x.copy()], [value]
     if not _is_finite(value, grad):
-        return _finish(path, fun_path, value, grad, 1, _DIVERGED)
+        return _finish(path, fun_path, value, grad, _DIVERGED)
     stopped = []
 
     def record(xk, value_k):
@@ -250,24 +273,31 @@ def _run_full_batch(solver, fun, x, max_iter, tol, callback):
             raise StopIteration
 
     result = solver.run(fun, x, max_iter=max_iter, tol=tol, callback=record)
-    return _translate(result, path, fun_path, bool(stopped))
-
-
-def _translate(result, path, fun_path, stopped):
-    """skoptim's result from scipy's result of a full-batch run."""
-    nfev = int(result.nfev) + 1  # and the evaluation at x0
     if not _is_finite(result.fun, result.jac):
-        nan = np.full_like(path[0], np.nan)
-        return _finish(path, fun_path, fun_path[-1], nan, nfev, _DIVERGED)
+        return _diverged_full_batch(fun, path, fun_path)
+    return _translate(result, path, fun_path, bool(stopped), tol)
+
+
+def _diverged_full_batch(fun, path, fun_path):
+    """The result at the last iterate with a finite value (scipy returned none)."""
+    keep = len(fun_path)
+    while keep > 1 and not np.isfinite(fun_path[keep - 1]):
+        keep -= 1
+    value, grad = _evaluate(fun, path[keep - 1])
+    return _finish(path[:keep], fun_path[:keep], value, grad, _DIVERGED)
+
+
+def _translate(result, path, fun_path, stopped, tol):
+    """skoptim's result from scipy's result of a full-batch run."""
     if not np.array_equal(path[-1], result.x):
         path.append(np.array(result.x, dtype=np.float64))
         fun_path.append(float(result.fun))
     if stopped:
         status, message = _STOPPED, None
-    elif result.success:
+    elif result.success and _converged(result.jac, tol):
         status, message = _CONVERGED, f"converged (L-BFGS-B: {result.message})"
     else:
         status = _MAX_ITER if result.status == 1 else _ABNORMAL
         message = f"stopped (L-BFGS-B: {result.message})"
     jac = np.array(result.jac, dtype=np.float64)
-    return _finish(path, fun_path, float(result.fun), jac, nfev, status, message)
+    return _finish(path, fun_path, float(result.fun), jac, status, message)

@@ -78,6 +78,7 @@ class Constant(Schedule):
 
     Examples
     --------
+    >>> from skoptim.schedules import Constant
     >>> Constant(0.1).value(1000)
     0.1
     """
@@ -108,6 +109,7 @@ class StepDecay(Schedule):
 
     Examples
     --------
+    >>> from skoptim.schedules import StepDecay
     >>> StepDecay(0.1, step_size=10, gamma=0.5).value(25)
     0.025
     """
@@ -143,8 +145,17 @@ class ExponentialDecay(Schedule):
 
     Examples
     --------
+    >>> from skoptim.schedules import ExponentialDecay
     >>> round(ExponentialDecay(0.1, gamma=0.96).value(2), 6)
     0.09216
+
+    As any solver's learning rate, decaying once per update:
+
+    >>> from skoptim.optimizers import SGD
+    >>> SGD(learning_rate=ExponentialDecay(0.1, gamma=0.96))
+    SGD(learning_rate=ExponentialDecay(gamma=0.96, learning_rate=0.1))
+    >>> SGD(ExponentialDecay(0.1, gamma=0.5, unit="epoch")).learning_rate.unit
+    'epoch'
     """
 
     _parameter_constraints = {**Schedule._parameter_constraints, "gamma": _POSITIVE}
@@ -174,6 +185,7 @@ class InverseScaling(Schedule):
 
     Examples
     --------
+    >>> from skoptim.schedules import InverseScaling
     >>> InverseScaling(0.1, power_t=0.5).value(3)
     0.05
     """
@@ -212,6 +224,7 @@ class PolynomialDecay(Schedule):
 
     Examples
     --------
+    >>> from skoptim.schedules import PolynomialDecay
     >>> PolynomialDecay(0.1, total_steps=10, power=1.0).value(5)
     0.05
     """
@@ -267,6 +280,7 @@ class CosineAnnealing(Schedule):
 
     Examples
     --------
+    >>> from skoptim.schedules import CosineAnnealing
     >>> CosineAnnealing(0.1, T_max=10).value(5)
     0.05
     """
@@ -309,6 +323,7 @@ class WarmRestarts(Schedule):
 
     Examples
     --------
+    >>> from skoptim.schedules import WarmRestarts
     >>> WarmRestarts(0.1, T_0=10).value(10)
     0.1
     """
@@ -360,6 +375,7 @@ class LinearWarmup(Schedule):
 
     Examples
     --------
+    >>> from skoptim.schedules import Constant, LinearWarmup
     >>> warmup = LinearWarmup(Constant(0.1), warmup_steps=10, start_factor=0.1)
     >>> round(warmup.value(5), 6), warmup.value(10)
     (0.055, 0.1)
@@ -425,6 +441,7 @@ class OneCycle(Schedule):
 
     Examples
     --------
+    >>> from skoptim.schedules import OneCycle
     >>> schedule = OneCycle(0.1, total_steps=100)
     >>> round(schedule.value(0), 6), round(schedule.value(29), 6)
     (0.004, 0.1)
@@ -522,6 +539,7 @@ class ReduceOnPlateau(Schedule):
 
     Examples
     --------
+    >>> from skoptim.schedules import ReduceOnPlateau
     >>> schedule = ReduceOnPlateau(0.1, factor=0.5, patience=0)
     >>> memory = schedule.init_memory()
     >>> for loss in [1.0, 1.0]:

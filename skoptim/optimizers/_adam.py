@@ -101,9 +101,17 @@ class Adam(_AdamBase):
 
     Examples
     --------
+    With its defaults (``solver="adam"``) a 64-unit MLP reaches over 90%
+    test accuracy on the standardized digits data in 100 epochs (the test
+    suite checks it):
+
     >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import Adam
-    >>> clf = MLPClassifier(solver=Adam(learning_rate=1e-3))
+    >>> clf = MLPClassifier((64,), solver=Adam(), max_iter=100, random_state=0)
+    >>> clf.solver
+    Adam()
+    >>> Adam(learning_rate=3e-4, amsgrad=True)
+    Adam(amsgrad=True, learning_rate=0.0003)
     """
 
     _parameter_constraints = {
@@ -180,7 +188,15 @@ class AdamW(Adam):
 
     Examples
     --------
+    With its defaults (``solver="adamw"``) a 64-unit MLP reaches over 90%
+    test accuracy on the standardized digits data in 100 epochs (the test
+    suite checks it):
+
+    >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import AdamW
+    >>> clf = MLPClassifier((64,), solver=AdamW(), max_iter=100, random_state=0)
+    >>> clf.solver
+    AdamW()
     >>> AdamW(learning_rate=1e-3, weight_decay=0.05)
     AdamW(weight_decay=0.05)
     """
@@ -230,7 +246,15 @@ class NAdam(_AdamBase):
 
     Examples
     --------
+    With its defaults (``solver="nadam"``) a 64-unit MLP reaches over 90%
+    test accuracy on the standardized digits data in 100 epochs (the test
+    suite checks it):
+
+    >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import NAdam
+    >>> clf = MLPClassifier((64,), solver=NAdam(), max_iter=100, random_state=0)
+    >>> clf.solver
+    NAdam()
     >>> NAdam(learning_rate=2e-3).momentum_decay
     0.004
     """
@@ -278,6 +302,11 @@ class NAdam(_AdamBase):
         step *= lr * mu_next / (1.0 - mu_product * mu_next)
         params -= step
 
+    def step_sizes(self, state):
+        """``lr / d_t``: the two coefficients sum to about 1 once the
+        momentum product has decayed, so the step is ``lr * g / d`` there."""
+        return self.learning_rate_at(state) / state["denom"]
+
 
 class Adamax(_AdamBase):
     r"""Adamax, Adam with the infinity norm, in the form of ``torch.optim.Adamax``.
@@ -303,7 +332,15 @@ class Adamax(_AdamBase):
 
     Examples
     --------
+    With its defaults (``solver="adamax"``) a 64-unit MLP reaches over 90%
+    test accuracy on the standardized digits data in 100 epochs (the test
+    suite checks it):
+
+    >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import Adamax
+    >>> clf = MLPClassifier((64,), solver=Adamax(), max_iter=100, random_state=0)
+    >>> clf.solver
+    Adamax()
     >>> Adamax().learning_rate
     0.002
     """
@@ -367,7 +404,15 @@ class RAdam(_AdamBase):
 
     Examples
     --------
+    With its defaults (``solver="radam"``) a 64-unit MLP reaches over 90%
+    test accuracy on the standardized digits data in 100 epochs (the test
+    suite checks it):
+
+    >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import RAdam
+    >>> clf = MLPClassifier((64,), solver=RAdam(), max_iter=100, random_state=0)
+    >>> clf.solver
+    RAdam()
     >>> RAdam(learning_rate=1e-3).beta_2
     0.999
     """

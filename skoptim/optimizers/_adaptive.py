@@ -47,7 +47,15 @@ class Adagrad(Solver):
 
     Examples
     --------
+    With its defaults (``solver="adagrad"``) a 64-unit MLP reaches over 90%
+    test accuracy on the standardized digits data in 100 epochs (the test
+    suite checks it):
+
+    >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import Adagrad
+    >>> clf = MLPClassifier((64,), solver=Adagrad(), max_iter=100, random_state=0)
+    >>> clf.solver
+    Adagrad()
     >>> Adagrad(learning_rate=0.05)
     Adagrad(learning_rate=0.05)
     """
@@ -131,7 +139,15 @@ class RMSprop(Solver):
 
     Examples
     --------
+    With its defaults (``solver="rmsprop"``) a 64-unit MLP reaches over 90%
+    test accuracy on the standardized digits data in 100 epochs (the test
+    suite checks it):
+
+    >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import RMSprop
+    >>> clf = MLPClassifier((64,), solver=RMSprop(), max_iter=100, random_state=0)
+    >>> clf.solver
+    RMSprop()
     >>> RMSprop(learning_rate=1e-3, centered=True)
     RMSprop(centered=True, learning_rate=0.001)
     """
@@ -221,7 +237,15 @@ class Adadelta(Solver):
 
     Examples
     --------
+    With its defaults (``solver="adadelta"``) a 64-unit MLP reaches over 90%
+    test accuracy on the standardized digits data in 100 epochs (the test
+    suite checks it):
+
+    >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import Adadelta
+    >>> clf = MLPClassifier((64,), solver=Adadelta(), max_iter=100, random_state=0)
+    >>> clf.solver
+    Adadelta()
     >>> Adadelta().learning_rate
     1.0
     """

@@ -39,8 +39,21 @@ class LBFGS(BaseEstimator):
 
     Examples
     --------
-    >>> from skoptim import MLPRegressor
+    With its defaults (``solver="lbfgs"``) a 64-unit MLP reaches over 90%
+    test accuracy on the standardized digits data within 100 iterations (the
+    test suite checks it); ``batch_size="auto"`` is read as the full batch:
+
+    >>> from skoptim import MLPClassifier, MLPRegressor
     >>> from skoptim.optimizers import LBFGS
+    >>> clf = MLPClassifier((64,), solver=LBFGS(), max_iter=100, random_state=0)
+    >>> clf.solver
+    LBFGS()
+    >>> clf.solver.full_batch
+    True
+
+    A linear model solved to a tight gradient tolerance (``tol`` is the
+    projected-gradient tolerance):
+
     >>> reg = MLPRegressor((), solver=LBFGS(), batch_size="full", tol=1e-10)
     """
 

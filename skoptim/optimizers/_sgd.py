@@ -28,9 +28,17 @@ class SGD(Solver):
 
     Examples
     --------
+    With its defaults (``solver="sgd"``) a 64-unit MLP reaches over 90% test
+    accuracy on the standardized digits data in 100 epochs (the test suite
+    checks it):
+
     >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import SGD
-    >>> clf = MLPClassifier(solver=SGD(learning_rate=0.1))
+    >>> clf = MLPClassifier((64,), solver=SGD(), max_iter=100, random_state=0)
+    >>> clf.solver
+    SGD()
+    >>> clf.set_params(solver__learning_rate=0.1).solver
+    SGD(learning_rate=0.1)
     """
 
     _parameter_constraints = {
@@ -76,6 +84,20 @@ class Momentum(Solver):
     :math:`\eta_t / (1 - \mu)`, the length of the steady-state step (the
     velocity settles at :math:`g / (1 - \mu)`), so the fixed point is the
     exact Lasso solution whatever :math:`\mu`.
+
+    Examples
+    --------
+    With its defaults (``solver="momentum"``) a 64-unit MLP reaches over 90%
+    test accuracy on the standardized digits data in 100 epochs (the test
+    suite checks it):
+
+    >>> from skoptim import MLPClassifier
+    >>> from skoptim.optimizers import Momentum
+    >>> clf = MLPClassifier((64,), solver=Momentum(), max_iter=100, random_state=0)
+    >>> clf.solver
+    Momentum()
+    >>> clf.solver.momentum
+    0.9
     """
 
     _parameter_constraints = {
@@ -132,6 +154,18 @@ class Nesterov(Momentum):
         :math:`\mu`.
     weight_decay : float, default=0.0
         Coupled L2 decay: :math:`g_t \leftarrow g_t + \lambda \theta_{t-1}`.
+
+    Examples
+    --------
+    With its defaults (``solver="nesterov"``) a 64-unit MLP reaches over 90%
+    test accuracy on the standardized digits data in 100 epochs (the test
+    suite checks it):
+
+    >>> from skoptim import MLPClassifier
+    >>> from skoptim.optimizers import Nesterov
+    >>> clf = MLPClassifier((64,), solver=Nesterov(), max_iter=100, random_state=0)
+    >>> clf.solver
+    Nesterov()
     """
 
     def _update(self, params, grad, state, lr):

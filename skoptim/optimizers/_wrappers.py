@@ -73,9 +73,14 @@ class GradientClipping(_Wrapper):
 
     Examples
     --------
+    >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import SGD, GradientClipping
-    >>> GradientClipping(SGD(learning_rate=0.1), max_norm=5.0)
+    >>> clipped = GradientClipping(SGD(learning_rate=0.1), max_norm=5.0)
+    >>> clipped
     GradientClipping(max_norm=5.0, optimizer=SGD(learning_rate=0.1))
+    >>> clf = MLPClassifier((64,), solver=clipped, max_iter=100, random_state=0)
+    >>> clf.get_params()["solver__optimizer__learning_rate"]
+    0.1
     """
 
     _parameter_constraints = {
@@ -125,9 +130,13 @@ class Lookahead(_Wrapper):
 
     Examples
     --------
+    >>> from skoptim import MLPClassifier
     >>> from skoptim.optimizers import Adam, Lookahead
     >>> Lookahead(Adam(learning_rate=1e-3), k=5, alpha=0.5)
     Lookahead(optimizer=Adam())
+    >>> clf = MLPClassifier((64,), solver=Lookahead(Adam()), max_iter=100)
+    >>> clf.set_params(solver__k=10).solver
+    Lookahead(k=10, optimizer=Adam())
     """
 
     _parameter_constraints = {
