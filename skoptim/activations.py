@@ -6,7 +6,7 @@ no copy of the pre-activations.
 """
 
 import numpy as np
-from scipy.special import expit, softmax
+from scipy.special import expit
 
 __all__ = ["ACTIVATIONS", "HIDDEN_ACTIVATIONS", "get_activation"]
 
@@ -134,7 +134,9 @@ class Softmax(Activation):
     name = "softmax"
 
     def forward(self, z):
-        z[...] = softmax(z, axis=1)
+        z -= z.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
         return z
 
     def multiply_derivative(self, a, delta):

@@ -13,7 +13,6 @@ logits give no overflow warnings; gradients are taken with respect to ``z``.
 """
 
 import numpy as np
-from scipy.special import logsumexp
 
 from .activations import get_activation
 
@@ -25,6 +24,13 @@ def _weighted_sum(per_sample, scale):
     if np.isscalar(scale):
         return float(scale * per_sample.sum())
     return float(per_sample @ scale)
+
+
+def _logsumexp_rows(z):
+    """``log(sum(exp(z), axis=1))`` computed stably (max shifted)."""
+    shift = z.max(axis=1)
+    total = np.exp(z - shift[:, None]).sum(axis=1)
+    return np.log(total) + shift
 
 
 class Loss:
@@ -106,7 +112,7 @@ class SoftmaxLogLoss(Loss):
     name = "log_loss"
 
     def per_sample(self, y, z, out):
-        return logsumexp(z, axis=1) - np.einsum("ij,ij->i", y, z)
+        return _logsumexp_rows(z) - np.einsum("ij,ij->i", y, z)
 
     def raw_gradient(self, y, out, delta):
         return np.subtract(out, y, out=delta)
