@@ -170,12 +170,14 @@ class ExponentialDecay(Schedule):
 
 
 class InverseScaling(Schedule):
-    r"""Inverse scaling, scikit-learn's ``learning_rate="invscaling"``.
+    r"""Inverse scaling, as ``SGDRegressor(learning_rate="invscaling")``.
 
     .. math:: \eta_t = \eta_0 / (t + 1)^{p}
 
-    (scikit-learn counts :math:`t` from 1). ``power_t=0.5`` is the MLP's
-    default, 0.25 ``SGDRegressor``'s.
+    (scikit-learn counts :math:`t` from 1). ``SGDRegressor`` updates the rate
+    every sample, as ``unit="step"`` with ``batch_size=1`` does; scikit-learn's
+    MLP changes it once per epoch with :math:`t` the number of samples seen.
+    ``power_t=0.5`` is the MLP's default, 0.25 ``SGDRegressor``'s.
 
     Parameters
     ----------
@@ -520,10 +522,15 @@ class ReduceOnPlateau(Schedule):
     compared with its best value; after more than ``patience`` epochs
     without an improvement of ``threshold`` the rate is multiplied by
     ``factor`` (not below ``min_learning_rate``) and a ``cooldown`` of
-    epochs follows. With ``factor=0.2, patience=1, threshold=tol,
-    threshold_mode="abs"`` it is scikit-learn's ``learning_rate="adaptive"``;
-    the defaults are ``torch.optim.lr_scheduler.ReduceLROnPlateau``'s. The
-    counters live in the solver's state, so the object is never changed.
+    epochs follows. The defaults are
+    ``torch.optim.lr_scheduler.ReduceLROnPlateau``'s. ``factor=0.2,
+    patience=1, threshold=tol, threshold_mode="abs"`` is scikit-learn's
+    *documented* ``learning_rate="adaptive"`` ("two consecutive epochs");
+    its code waits ``n_iter_no_change`` epochs instead, tracks the plain
+    minimum of the loss, and trains on until the rate falls below 1e-6. The
+    estimator's own ``n_iter_no_change`` stop still applies, so set it well
+    above ``patience``. The counters live in the solver's state, so the
+    object is never changed.
 
     Parameters
     ----------

@@ -106,7 +106,8 @@ def test_closed_forms():
 
 
 def test_reduce_on_plateau_memory():
-    """patience=1, factor=0.2, absolute threshold: scikit-learn's 'adaptive'."""
+    """patience=1, factor=0.2, absolute threshold: scikit-learn's documented
+    'adaptive' rule (divide by 5 after two epochs without progress)."""
     schedule = ReduceOnPlateau(
         1.0, factor=0.2, patience=1, threshold=1e-4, threshold_mode="abs"
     )

@@ -28,8 +28,9 @@ class Adagrad(Solver):
         \theta_t &= \theta_{t-1} - \tilde\eta_t \frac{g_t}{\sqrt{G_t} + \epsilon}
 
     Each coordinate's step shrinks with the sum of its squared gradients,
-    so rarely updated coordinates keep large steps. Keras puts
-    :math:`\epsilon` the same way but starts :math:`G` at 0.1. Reference:
+    so rarely updated coordinates keep large steps. Keras 3 puts
+    :math:`\epsilon` inside the square root and starts :math:`G` at 0.1.
+    Reference:
     Duchi, Hazan & Singer (2011), "Adaptive Subgradient Methods for Online
     Learning and Stochastic Optimization".
 
