@@ -110,6 +110,21 @@ def _apply_prox(network, solver, params, state):
     penalty.prox(params[:n_weights], network.alpha * steps)
 
 
+def _run_epoch(network, params, solver, state, ws, batches):
+    """One pass over the batches; returns the sum of batch objectives x size.
+
+    Overflow on the way is not warned about: a diverging epoch ends in a
+    non-finite loss, which the caller turns into a clear error.
+    """
+    total = 0.0
+    with np.errstate(over="ignore", invalid="ignore"):
+        for Xb, Yb, scale in batches.epoch():
+            total += network.loss_and_gradient(ws, Xb, Yb, scale) * Yb.shape[0]
+            solver.step(params, ws.grad, state)
+            _apply_prox(network, solver, params, state)
+    return total
+
+
 def run_epochs(
     network,
     params,
@@ -174,12 +189,7 @@ def run_epochs(
     n = X.shape[0]
     last_good = params.copy()
     for epoch in range(1, max_epochs + 1):
-        total = 0.0
-        for Xb, Yb, scale in batches.epoch():
-            total += network.loss_and_gradient(ws, Xb, Yb, scale) * Yb.shape[0]
-            solver.step(params, ws.grad, state)
-            _apply_prox(network, solver, params, state)
-        loss = total / n
+        loss = _run_epoch(network, params, solver, state, ws, batches) / n
         if not (np.isfinite(loss) and np.isfinite(params).all()):
             params[...] = last_good
             raise TrainingDivergedError(
