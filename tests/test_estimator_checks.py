@@ -1,5 +1,6 @@
 """scikit-learn's estimator checks over both estimators in many configurations."""
 
+import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -56,6 +57,16 @@ def _configs(cls):
             activation="logistic",
             loss="squared_error" if cls is MLPRegressor else "log_loss",
         ),
+        cls(**base, batch_normalization=True, dropout=0.2, solver=Adam(0.01)),
+        cls(
+            hidden_layer_sizes=(16, 8),
+            batch_normalization=True,
+            dropout=(0.1, 0.0),
+            solver=Momentum(learning_rate=lr),
+            batch_size=32,
+            max_iter=200,
+            random_state=0,
+        ),
         cls(
             **base,
             early_stopping=True,
@@ -90,8 +101,20 @@ _LBFGS_TOLERANCE = (
 )
 
 
+_DROPOUT_BATCH_NORM_SAMPLE_WEIGHT = (
+    "dropout draws one mask per row, so a repeated row gets independent masks "
+    "where a weighted row gets one; batch normalization's statistics count "
+    "rows, not weights, as torch's BatchNorm1d does"
+)
+
+
 def _expected_failed_checks(estimator):
     failures = {}
+    if estimator.batch_normalization or np.any(estimator.dropout):
+        for check in ("dense", "sparse"):
+            failures[f"check_sample_weight_equivalence_on_{check}_data"] = (
+                _DROPOUT_BATCH_NORM_SAMPLE_WEIGHT
+            )
     if estimator.solver == "lbfgs" and isinstance(estimator, MLPRegressor):
         for check in ("dense", "sparse"):
             failures[f"check_sample_weight_equivalence_on_{check}_data"] = (
@@ -100,7 +123,12 @@ def _expected_failed_checks(estimator):
     sgd_family = estimator.solver == "sgd" or isinstance(
         estimator.solver, (SGD, Momentum)
     )
-    relu_net = estimator.hidden_layer_sizes and estimator.activation == "relu"
+    # batch normalization rescales the layers, so those nets do not diverge
+    relu_net = (
+        estimator.hidden_layer_sizes
+        and estimator.activation == "relu"
+        and not estimator.batch_normalization
+    )
     if isinstance(estimator, MLPRegressor) and sgd_family and relu_net:
         failures["check_regressor_multioutput"] = _SGD_UNSCALED_TARGETS
     if not isinstance(estimator.batch_size, str):

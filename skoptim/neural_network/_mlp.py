@@ -114,6 +114,9 @@ class BaseMLP(BaseEstimator):
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "verbose": ["verbose"],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "batch_normalization": ["boolean"],
+        "batch_norm_momentum": [Interval(Real, 0, 1, closed="both")],
     }
 
     def __init__(
@@ -136,6 +139,9 @@ class BaseMLP(BaseEstimator):
         random_state=None,
         warm_start=False,
         verbose=0,
+        dropout=0.0,
+        batch_normalization=False,
+        batch_norm_momentum=0.1,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -154,6 +160,9 @@ class BaseMLP(BaseEstimator):
         self.random_state = random_state
         self.warm_start = warm_start
         self.verbose = verbose
+        self.dropout = dropout
+        self.batch_normalization = batch_normalization
+        self.batch_norm_momentum = batch_norm_momentum
 
     # ------------------------------------------------------------------
     # fitted attributes built from the flat parameter buffer
@@ -166,6 +175,26 @@ class BaseMLP(BaseEstimator):
     def intercepts_(self):
         """list of ndarray: bias vectors, views of the flat parameters."""
         return self._layout.biases(self._params)
+
+    @property
+    def batch_norm_scales_(self):
+        """list of ndarray: batch-norm scales (gamma) per hidden layer."""
+        return self._layout.bn_scales(self._params)
+
+    @property
+    def batch_norm_shifts_(self):
+        """list of ndarray: batch-norm shifts (beta) per hidden layer."""
+        return self._layout.bn_shifts(self._params)
+
+    @property
+    def batch_norm_running_means_(self):
+        """list of ndarray: running means used at inference."""
+        return self._layout.running_means(self._buffers)
+
+    @property
+    def batch_norm_running_vars_(self):
+        """list of ndarray: running (unbiased) variances used at inference."""
+        return self._layout.running_vars(self._buffers)
 
     # ------------------------------------------------------------------
     # fitting
@@ -214,32 +243,56 @@ class BaseMLP(BaseEstimator):
     def _apply_class_weight(self, sample_weight, y, incremental, dtype):
         return sample_weight
 
+    def _hidden_units(self):
+        return np.asarray(self.hidden_layer_sizes, dtype=int).ravel().tolist()
+
+    def _dropout_rates(self):
+        """One drop probability per hidden layer, validated."""
+        n_hidden = len(self._hidden_units())
+        rates = np.atleast_1d(np.asarray(self.dropout, dtype=float)).ravel()
+        if rates.size == 1:
+            rates = np.repeat(rates, n_hidden)
+        if rates.size != n_hidden or not np.all((rates >= 0) & (rates < 1)):
+            raise ValueError(
+                "dropout must be a float in [0, 1) or one such float per hidden "
+                f"layer ({n_hidden}); got {self.dropout!r}."
+            )
+        return tuple(rates.tolist())
+
     def _build_network(self):
-        hidden = np.asarray(self.hidden_layer_sizes, dtype=int).ravel().tolist()
-        units = (self.n_features_in_, *hidden, self.n_outputs_)
-        if units != self._layout.layer_units:
+        units = (self.n_features_in_, *self._hidden_units(), self.n_outputs_)
+        layout = self._layout
+        if units != layout.layer_units or (
+            bool(self.batch_normalization) != layout.batch_norm
+        ):
             raise ValueError(
                 "warm_start and partial_fit need the network shape of the "
-                f"previous fit: units {self._layout.layer_units} were fitted, "
-                f"the parameters now ask for {units}."
+                f"previous fit: units {layout.layer_units} with "
+                f"batch_normalization={layout.batch_norm} were fitted, the "
+                f"parameters now ask for {units} with "
+                f"batch_normalization={bool(self.batch_normalization)}."
             )
-        loss = get_loss(self.loss, self.out_activation_)
         return Network(
-            self._layout,
+            layout,
             self.activation,
-            loss,
+            get_loss(self.loss, self.out_activation_),
             resolve_penalty(self.penalty),
             self.alpha,
+            dropout=self._dropout_rates(),
+            batch_norm_momentum=self.batch_norm_momentum,
         )
 
     def _initialize(self, X, Y):
         self.n_outputs_ = Y.shape[1]
         self.out_activation_ = self._output_activation()
-        hidden = np.asarray(self.hidden_layer_sizes, dtype=int).ravel().tolist()
-        self._layout = ParamLayout((X.shape[1], *hidden, self.n_outputs_))
+        self._layout = ParamLayout(
+            (X.shape[1], *self._hidden_units(), self.n_outputs_),
+            batch_norm=self.batch_normalization,
+        )
         self.n_layers_ = self._layout.n_layers + 1
         self._rng = check_random_state(self.random_state)
         self._params = self._initial_params(X.dtype)
+        self._buffers = self._layout.initial_buffers(X.dtype)
         self.solver_ = clone(resolve_solver(self.solver))
         self._solver_state = self.solver_.init_state(self._params)
         self._history = History(self.early_stopping)
@@ -256,6 +309,8 @@ class BaseMLP(BaseEstimator):
         ):
             initializer = resolve_initializer(self.init, activation)
             view[...] = initializer.initialize(*shape, self._rng, dtype=dtype)
+        for scale in layout.bn_scales(params):
+            scale[...] = 1
         return params
 
     def _refresh_solver(self):
@@ -315,6 +370,7 @@ class BaseMLP(BaseEstimator):
                 tol=self.tol,
                 n_iter_no_change=None if incremental else self.n_iter_no_change,
                 validation_score=validation_score,
+                buffers=self._buffers,
                 epoch_offset=self.n_iter_,
                 verbose=self.verbose,
             )
@@ -324,6 +380,7 @@ class BaseMLP(BaseEstimator):
             raise
         if early_stopping and self._history.best_params is not None:
             self._params[...] = self._history.best_params
+            self._buffers[...] = self._history.best_buffers
         self._update_fitted_attributes(epochs, n_samples)
         if not incremental and not converged:
             warnings.warn(
@@ -335,10 +392,24 @@ class BaseMLP(BaseEstimator):
         return self
 
     def _check_solver_fits_the_setting(self, n_samples):
+        if self.batch_normalization and self.batch_size == 1:
+            raise ValueError(
+                "batch_normalization needs batches of 2 samples or more to "
+                "estimate the batch statistics; got batch_size=1. Use a larger "
+                "batch_size (a single-sample batch at the end of an epoch is "
+                "normalized with the running statistics)."
+            )
+        dropout = self._dropout_rates()
         solver = resolve_solver(self.solver)
         if not getattr(solver, "full_batch", False):
             return
         name = type(solver).__name__
+        if any(dropout):
+            raise ValueError(
+                f"solver={name} needs a deterministic objective: dropout="
+                f"{self.dropout!r} draws new masks at every evaluation. Use "
+                "dropout=0 or a stochastic solver such as 'adam'."
+            )
         if isinstance(self.batch_size, Integral) and self.batch_size < n_samples:
             raise ValueError(
                 f"solver={name} is full-batch: batch_size={self.batch_size} is "
@@ -367,6 +438,7 @@ class BaseMLP(BaseEstimator):
                 max_iter=self.max_iter,
                 history=self._history,
                 tol=self.tol,
+                buffers=self._buffers,
                 epoch_offset=self.n_iter_,
                 verbose=self.verbose,
             )
@@ -413,7 +485,7 @@ class BaseMLP(BaseEstimator):
         sw_tr, sw_val = parts[6:8] if sample_weight is not None else (None, None)
 
         def validation_score(params):
-            logits, out = network.predict_raw(params, X_val)
+            logits, out = network.predict_raw(params, X_val, self._buffers)
             return self._score_outputs(logits, out, y_val, sw_val)
 
         return X_tr, Y_tr, y_tr, sw_tr, validation_score
@@ -449,7 +521,7 @@ class BaseMLP(BaseEstimator):
             self, X, accept_sparse="csr", dtype=_FLOAT_DTYPES, reset=False
         )
         X = X.astype(self._params.dtype, copy=False)
-        return self._network.predict_raw(self._params, X)
+        return self._network.predict_raw(self._params, X, self._buffers)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -517,6 +589,21 @@ _COMMON_DOC = """
         over when the solver is unchanged.
     verbose : int, default=0
         Print the loss after each epoch when positive.
+    dropout : float or tuple of float, default=0.0
+        Drop probability of the units of every hidden layer (or one per
+        hidden layer). Inverted dropout: while training, kept activations are
+        scaled by :math:`1/(1-p)`; ``predict`` drops nothing. Masks come from
+        ``random_state``, so a fixed seed gives identical models.
+    batch_normalization : bool, default=False
+        Normalize each hidden layer's pre-activations over the batch, then
+        apply a learned scale and shift (in the flat parameter vector, not
+        penalized). Running means and variances, kept for inference, are the
+        ``batch_norm_running_means_`` / ``batch_norm_running_vars_``
+        attributes (epsilon 1e-5, as torch). ``batch_size=1`` is refused; a
+        single-sample batch at the end of an epoch is normalized with the
+        running statistics.
+    batch_norm_momentum : float, default=0.1
+        Weight of each batch in the running statistics (torch's convention).
 """
 
 _ATTRIBUTES_DOC = """
@@ -552,6 +639,11 @@ _ATTRIBUTES_DOC = """
         The fitted copy of the solver; its state is kept for ``partial_fit``.
     n_features_in_ : int
         Number of features seen during fit.
+    batch_norm_scales_, batch_norm_shifts_ : list of ndarray
+        Learned scale and shift of each hidden layer (empty without batch
+        normalization).
+    batch_norm_running_means_, batch_norm_running_vars_ : list of ndarray
+        Running statistics used at inference.
     feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during fit, when X has string column names.
 """
@@ -620,6 +712,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         random_state=None,
         warm_start=False,
         verbose=0,
+        dropout=0.0,
+        batch_normalization=False,
+        batch_norm_momentum=0.1,
         class_weight=None,
     ):
         super().__init__(
@@ -640,6 +735,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             random_state=random_state,
             warm_start=warm_start,
             verbose=verbose,
+            dropout=dropout,
+            batch_normalization=batch_normalization,
+            batch_norm_momentum=batch_norm_momentum,
         )
         self.class_weight = class_weight
 
@@ -875,6 +973,9 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         random_state=None,
         warm_start=False,
         verbose=0,
+        dropout=0.0,
+        batch_normalization=False,
+        batch_norm_momentum=0.1,
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -894,6 +995,9 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             random_state=random_state,
             warm_start=warm_start,
             verbose=verbose,
+            dropout=dropout,
+            batch_normalization=batch_normalization,
+            batch_norm_momentum=batch_norm_momentum,
         )
 
     def _output_activation(self):

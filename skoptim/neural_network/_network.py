@@ -1,9 +1,15 @@
 """Forward and backward passes over a flat parameter vector.
 
-The network is a sequence of dense layers ``z = a W + b`` each followed by an
-activation. :class:`Workspace` holds the per-layer activation and delta
+The network is a sequence of dense layers ``z = a W + b``; each hidden layer
+then optionally batch-normalizes ``z`` (scale and shift learned), applies its
+activation and optionally drops units. :class:`Workspace` holds the per-layer
 buffers for the largest batch plus the flat gradient; it is allocated once
 per fit and every batch writes into (row slices of) it.
+
+The mode is explicit: ``forward(..., training=True)`` normalizes with the
+batch's statistics (and updates the running ones) and applies the dropout
+masks the workspace holds; ``training=False`` normalizes with the running
+statistics and drops nothing.
 """
 
 import numpy as np
@@ -30,7 +36,8 @@ class Network:
     Parameters
     ----------
     layout : ParamLayout
-        Shapes of the layers and where they live in the flat vector.
+        Shapes of the layers and where they live in the flat vector; with
+        ``layout.batch_norm`` the hidden layers are batch-normalized.
     hidden_activation : str
         Activation of every hidden layer.
     loss : skoptim.losses.Loss
@@ -39,16 +46,42 @@ class Network:
         Shape of the weight penalty.
     alpha : float
         Strength of the penalty.
+    dropout : sequence of float, default=()
+        Drop probability of each hidden layer (empty: no dropout).
+    batch_norm_momentum : float, default=0.1
+        Weight of the batch statistics in the running ones (torch's form).
+    batch_norm_epsilon : float, default=1e-5
+        Added to the variance before its square root.
     """
 
-    def __init__(self, layout, hidden_activation, loss, penalty=None, alpha=0.0):
+    def __init__(
+        self,
+        layout,
+        hidden_activation,
+        loss,
+        penalty=None,
+        alpha=0.0,
+        dropout=(),
+        batch_norm_momentum=0.1,
+        batch_norm_epsilon=1e-5,
+    ):
         self.layout = layout
         self.hidden = get_activation(hidden_activation)
         self.loss = loss
         self.penalty = penalty
         self.alpha = float(alpha)
+        n_hidden = layout.n_layers - 1
+        self.dropout = tuple(float(p) for p in dropout) or (0.0,) * n_hidden
+        self.batch_norm_momentum = float(batch_norm_momentum)
+        self.batch_norm_epsilon = float(batch_norm_epsilon)
 
-    def forward(self, ws, X, n):
+    @property
+    def has_dropout(self):
+        return any(p > 0 for p in self.dropout)
+
+    # ------------------------------------------------------------------
+    # forward
+    def forward(self, ws, X, n, training=False):
         """Fill the workspace's activations for the first ``n`` rows.
 
         Returns the raw output (logits) and the output activations, both
@@ -61,14 +94,61 @@ class Network:
             _matmul_into(a, W, z)
             z += b
             if i < last:
-                a = self.hidden.forward(z)
+                a = self._hidden_forward(ws, i, z, n, training)
         out = ws.activations[last][:n]
         np.copyto(out, ws.logits[:n])
         self.loss.activation.forward(out)
         return ws.logits[:n], out
 
+    def _hidden_forward(self, ws, i, z, n, training):
+        """Batch norm, activation and dropout of hidden layer ``i``, in place."""
+        if self.layout.batch_norm:
+            self._batch_norm_forward(ws, i, z, n, training)
+        a = self.hidden.forward(z)
+        if training and self.dropout[i] > 0:
+            np.copyto(ws.kept[i][:n], a)
+            a *= ws.masks[i][:n]
+        return a
+
+    def _batch_norm_forward(self, ws, i, z, n, training):
+        """Replace ``z`` by ``gamma * z_hat + beta``; keep ``z_hat`` and
+        ``1 / std`` for the backward pass."""
+        batch_stats = training and n > 1
+        if batch_stats:
+            mean = z.mean(axis=0)
+            var = z.var(axis=0)
+            self._update_running_stats(ws, i, mean, var, n)
+        else:  # inference, or a single-sample batch: running statistics
+            mean, var = ws.running_means[i], ws.running_vars[i]
+        inv_std = ws.inv_std[i]
+        np.add(var, self.batch_norm_epsilon, out=inv_std)
+        np.sqrt(inv_std, out=inv_std)
+        np.divide(1.0, inv_std, out=inv_std)
+        ws.batch_stats[i] = batch_stats
+        z -= mean
+        z *= inv_std
+        if training:
+            np.copyto(ws.normalized[i][:n], z)
+        z *= ws.bn_scales[i]
+        z += ws.bn_shifts[i]
+
+    def _update_running_stats(self, ws, i, mean, var, n):
+        """Exponential averages of the batch statistics (unbiased variance),
+        as ``torch.nn.BatchNorm1d``."""
+        m = self.batch_norm_momentum
+        running_mean, running_var = ws.running_means[i], ws.running_vars[i]
+        running_mean *= 1 - m
+        running_mean += m * mean
+        running_var *= 1 - m
+        running_var += (m * n / (n - 1)) * var
+
+    # ------------------------------------------------------------------
+    # loss and backward
     def loss_and_gradient(self, ws, X, Y, scale):
         """Objective on a batch and its gradient, written to ``ws.grad``.
+
+        Runs in training mode: batch statistics for batch normalization and
+        the dropout masks currently in ``ws`` (see :meth:`Workspace.draw_masks`).
 
         Parameters
         ----------
@@ -85,7 +165,7 @@ class Network:
             ``sum_i scale_i * loss_i + alpha * R(W)``.
         """
         n = X.shape[0]
-        logits, out = self.forward(ws, X, n)
+        logits, out = self.forward(ws, X, n, training=True)
         value = self.loss.value(Y, logits, out, scale)
         delta = self.loss.raw_gradient(Y, out, ws.deltas[-1][:n])
         delta *= scale if np.isscalar(scale) else scale[:, None]
@@ -104,15 +184,49 @@ class Network:
             if i > 0:
                 delta_prev = ws.deltas[i - 1][:n]
                 np.matmul(delta, ws.weights[i].T, out=delta_prev)
-                delta = self.hidden.multiply_derivative(a_prev, delta_prev)
+                delta = self._hidden_backward(ws, i - 1, delta_prev, n)
 
-    def predict_raw(self, params, X, chunk_size=4096):
-        """Logits and outputs for all rows of ``X`` (allocated, chunked)."""
+    def _hidden_backward(self, ws, i, delta, n):
+        """From d(loss)/d(output of hidden layer i) to d(loss)/dz, in place."""
+        if self.dropout[i] > 0:
+            delta *= ws.masks[i][:n]
+            self.hidden.multiply_derivative(ws.kept[i][:n], delta)
+        else:
+            self.hidden.multiply_derivative(ws.activations[i][:n], delta)
+        if self.layout.batch_norm:
+            self._batch_norm_backward(ws, i, delta, n)
+        return delta
+
+    def _batch_norm_backward(self, ws, i, delta, n):
+        r"""Gradients of gamma and beta, and ``delta`` to d(loss)/dz.
+
+        With :math:`\hat z = (z - \mu) / \sigma` over the batch:
+        :math:`\partial z = \frac{1}{n\sigma}(n \partial\hat z - \sum
+        \partial\hat z - \hat z \sum \partial\hat z \, \hat z)`; with
+        running statistics (constants) simply :math:`\partial\hat z / \sigma`.
+        """
+        z_hat = ws.normalized[i][:n]
+        np.einsum("ij,ij->j", delta, z_hat, out=ws.grad_bn_scales[i])
+        np.sum(delta, axis=0, out=ws.grad_bn_shifts[i])
+        delta *= ws.bn_scales[i]  # now d(loss)/d(z_hat)
+        if ws.batch_stats[i]:
+            mean_delta = delta.mean(axis=0)
+            mean_delta_z = np.einsum("ij,ij->j", delta, z_hat) / n
+            delta -= mean_delta
+            delta -= z_hat * mean_delta_z
+        delta *= ws.inv_std[i]
+
+    # ------------------------------------------------------------------
+    # inference
+    def predict_raw(self, params, X, buffers=None, chunk_size=4096):
+        """Logits and outputs for all rows of ``X`` in inference mode."""
         n = X.shape[0]
         n_out = self.layout.layer_units[-1]
         logits = np.empty((n, n_out), dtype=params.dtype)
         outputs = np.empty((n, n_out), dtype=params.dtype)
-        ws = Workspace(self.layout, params, min(max(n, 1), chunk_size), grad=False)
+        ws = Workspace(
+            self.layout, params, min(max(n, 1), chunk_size), buffers, grad=False
+        )
         for start in range(0, n, chunk_size):
             stop = min(start + chunk_size, n)
             z, o = self.forward(ws, X[start:stop], stop - start)
@@ -120,9 +234,9 @@ class Network:
             outputs[start:stop] = o
         return logits, outputs
 
-    def objective(self, params, X, Y, scale):
-        """Objective value only (allocates a workspace; for tests and checks)."""
-        logits, out = self.predict_raw(params, X)
+    def objective(self, params, X, Y, scale, buffers=None):
+        """Objective value in inference mode (allocates; for tests and checks)."""
+        logits, out = self.predict_raw(params, X, buffers)
         value = self.loss.value(Y, logits, out, scale)
         if self.penalty is not None and self.alpha > 0:
             value += self.alpha * self.penalty.value(self.layout.weight_slice(params))
@@ -130,7 +244,7 @@ class Network:
 
 
 class Workspace:
-    """Buffers of one fit: activations, deltas and the flat gradient.
+    """Buffers of one fit: activations, deltas, masks and the flat gradient.
 
     Parameters
     ----------
@@ -140,20 +254,58 @@ class Workspace:
         so the views stay valid for the whole fit.
     batch_size : int
         Largest number of rows a batch will have.
+    buffers : ndarray of shape (layout.n_buffers,), default=None
+        Running statistics of batch normalization (updated in place in
+        training mode); fresh ones when None.
     grad : bool, default=True
-        Allocate the gradient and delta buffers (not needed to predict).
+        Allocate the gradient and backward buffers (not needed to predict).
+    dropout : sequence of float, default=()
+        Drop probability per hidden layer; masks are allocated where > 0.
     """
 
-    def __init__(self, layout, params, batch_size, grad=True):
+    def __init__(self, layout, params, batch_size, buffers=None, grad=True, dropout=()):
         dtype = params.dtype
         units = layout.layer_units[1:]
+        hidden = units[:-1]
         self.params = params
         self.weights = layout.weights(params)
         self.biases = layout.biases(params)
         self.activations = [np.empty((batch_size, u), dtype=dtype) for u in units]
         self.logits = np.empty((batch_size, units[-1]), dtype=dtype)
+        if buffers is None:
+            buffers = layout.initial_buffers(dtype)
+        self.buffers = buffers
+        self.bn_scales = layout.bn_scales(params)
+        self.bn_shifts = layout.bn_shifts(params)
+        self.running_means = layout.running_means(buffers)
+        self.running_vars = layout.running_vars(buffers)
+        self.inv_std = [np.empty(u, dtype=dtype) for u in hidden]
+        self.batch_stats = [False] * len(hidden)
         if grad:
             self.deltas = [np.empty((batch_size, u), dtype=dtype) for u in units]
             self.grad = np.zeros_like(params)
             self.grad_weights = layout.weights(self.grad)
             self.grad_biases = layout.biases(self.grad)
+            self.grad_bn_scales = layout.bn_scales(self.grad)
+            self.grad_bn_shifts = layout.bn_shifts(self.grad)
+            bn = layout.batch_norm
+            self.normalized = [
+                np.empty((batch_size, u), dtype=dtype) if bn else None for u in hidden
+            ]
+            rates = tuple(dropout) or (0.0,) * len(hidden)
+            self.dropout = rates
+            self.masks = [
+                np.ones((batch_size, u), dtype=dtype) if p > 0 else None
+                for u, p in zip(hidden, rates)
+            ]
+            self.kept = [
+                np.empty((batch_size, u), dtype=dtype) if p > 0 else None
+                for u, p in zip(hidden, rates)
+            ]
+
+    def draw_masks(self, rng, n):
+        """Draw inverted-dropout masks (0 or 1/(1-p)) for the next ``n`` rows."""
+        for mask, p in zip(self.masks, self.dropout):
+            if mask is not None:
+                keep = rng.random_sample(mask[:n].shape) >= p
+                np.multiply(keep, 1.0 / (1.0 - p), out=mask[:n])

@@ -28,6 +28,7 @@ class History:
         self.validation_scores = [] if early_stopping else None
         self.best_validation_score = -np.inf if early_stopping else None
         self.best_params = None
+        self.best_buffers = None
         self.no_improvement_count = 0
 
     def restart(self, early_stopping):
@@ -37,9 +38,10 @@ class History:
         self.best_loss = np.inf
         self.best_validation_score = -np.inf if early_stopping else None
         self.best_params = None
+        self.best_buffers = None
         self.no_improvement_count = 0
 
-    def record(self, loss, params, tol, validation_score=None):
+    def record(self, loss, params, tol, validation_score=None, buffers=None):
         """Record one epoch; return whether it improved on the best."""
         self.loss_curve.append(loss)
         if validation_score is not None:
@@ -48,6 +50,7 @@ class History:
             if validation_score > self.best_validation_score:
                 self.best_validation_score = validation_score
                 self.best_params = params.copy()
+                self.best_buffers = None if buffers is None else buffers.copy()
         else:
             improved = loss <= self.best_loss - tol
             self.best_loss = min(self.best_loss, loss)
@@ -110,7 +113,7 @@ def _apply_prox(network, solver, params, state):
     penalty.prox(params[:n_weights], network.alpha * steps)
 
 
-def _run_epoch(network, params, solver, state, ws, batches):
+def _run_epoch(network, params, solver, state, ws, batches, rng):
     """One pass over the batches; returns the sum of batch objectives x size.
 
     Overflow on the way is not warned about: a diverging epoch ends in a
@@ -119,6 +122,8 @@ def _run_epoch(network, params, solver, state, ws, batches):
     total = 0.0
     with np.errstate(over="ignore", invalid="ignore"):
         for Xb, Yb, scale in batches.epoch():
+            if network.has_dropout:
+                ws.draw_masks(rng, Yb.shape[0])
             total += network.loss_and_gradient(ws, Xb, Yb, scale) * Yb.shape[0]
             solver.step(params, ws.grad, state)
             _apply_prox(network, solver, params, state)
@@ -142,6 +147,7 @@ def run_epochs(
     tol,
     n_iter_no_change,
     validation_score=None,
+    buffers=None,
     epoch_offset=0,
     verbose=0,
 ):
@@ -167,6 +173,8 @@ def run_epochs(
         Stop after this many epochs without improvement (None: never).
     validation_score : callable or None
         ``validation_score(params) -> float``, when early stopping.
+    buffers : ndarray or None
+        Running statistics of batch normalization, updated in place.
     epoch_offset : int
         Epochs run before this call, for messages.
     verbose : int
@@ -184,24 +192,30 @@ def run_epochs(
         When the loss or a parameter becomes non-finite; ``params`` then
         hold the values of the last finite epoch.
     """
-    ws = Workspace(network.layout, params, min(batch_size, X.shape[0]))
+    ws = Workspace(
+        network.layout,
+        params,
+        min(batch_size, X.shape[0]),
+        buffers,
+        dropout=network.dropout,
+    )
     batches = _BatchSource(X, Y, sample_weight, batch_size, shuffle, rng)
     n = X.shape[0]
-    last_good = params.copy()
+    last_good = params.copy(), ws.buffers.copy()
     for epoch in range(1, max_epochs + 1):
-        loss = _run_epoch(network, params, solver, state, ws, batches) / n
+        loss = _run_epoch(network, params, solver, state, ws, batches, rng) / n
         if not (np.isfinite(loss) and np.isfinite(params).all()):
-            params[...] = last_good
+            params[...], ws.buffers[...] = last_good
             raise TrainingDivergedError(
                 f"The training loss diverged at epoch {epoch_offset + epoch} "
                 f"(loss={loss!r}): parameters were restored to the last finite "
                 "epoch. Try a smaller learning rate (solver__learning_rate)."
             )
-        last_good[...] = params
+        last_good[0][...], last_good[1][...] = params, ws.buffers
         score = validation_score(params) if validation_score is not None else None
         history.learning_rates.append(solver.learning_rate_at(state))
         solver.end_epoch(state, loss=loss, validation_score=score)
-        history.record(loss, params, tol, score)
+        history.record(loss, params, tol, score, ws.buffers)
         if verbose:
             message = f"Iteration {epoch_offset + epoch}, loss = {loss:.8f}"
             if score is not None:
@@ -225,6 +239,7 @@ def run_full_batch(
     max_iter,
     history,
     tol,
+    buffers=None,
     epoch_offset=0,
     verbose=0,
 ):
@@ -239,7 +254,7 @@ def run_full_batch(
     converged : bool
         Whether the solver met its tolerance.
     """
-    ws = Workspace(network.layout, params, X.shape[0])
+    ws = Workspace(network.layout, params, X.shape[0], buffers)
     if sample_weight is None:
         scale = 1.0 / X.shape[0]
     else:
