@@ -28,7 +28,8 @@ def _configs(cls):
     lr = 0.01
     return [
         cls(random_state=0),
-        cls(**base, solver="sgd"),
+        cls(**base, solver=SGD(lr)),
+        cls(**base, solver="rmsprop"),
         cls(**base, solver=Momentum(learning_rate=lr)),
         cls(**base, solver=Nesterov(learning_rate=lr, momentum=0.8)),
         cls(**base, solver=Adam(learning_rate=0.01, amsgrad=True)),
