@@ -939,9 +939,10 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     --------
     >>> from sklearn.datasets import make_regression
     >>> from skoptim import MLPRegressor
+    >>> from skoptim.optimizers import SGD
     >>> X, y = make_regression(n_samples=200, n_features=5, noise=1.0,
     ...                        random_state=0)
-    >>> reg = MLPRegressor((), solver="sgd", batch_size="full", alpha=0.0,
+    >>> reg = MLPRegressor((), solver=SGD(0.1), batch_size="full", alpha=0.0,
     ...                    max_iter=500, random_state=0).fit(X, y)
     >>> reg.score(X, y) > 0.99
     True
