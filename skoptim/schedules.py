@@ -411,8 +411,29 @@ class LinearWarmup(Schedule):
         after = self._after()
         if t >= self.warmup_steps:
             return after.value(t - self.warmup_steps)
+        return self._warming(after, t)
+
+    def _warming(self, after, t):
         f = self.start_factor
         return after.value(0) * (f + (1 - f) * t / self.warmup_steps)
+
+    def rate(self, step, epoch, memory=None):
+        """The wrapped schedule's rate, shifted by the warm-up; a reacting
+        schedule (ReduceOnPlateau) keeps its memory through the wrapper."""
+        after = self._after()
+        if self.unit == "epoch":
+            if epoch < self.warmup_steps:
+                return self._warming(after, epoch)
+            return after.rate(step, epoch - self.warmup_steps, memory)
+        if step < self.warmup_steps:
+            return self._warming(after, step)
+        return after.rate(step - self.warmup_steps, epoch, memory)
+
+    def init_memory(self):
+        return self._after().init_memory()
+
+    def observe(self, memory, loss=None, validation_score=None):
+        self._after().observe(memory, loss=loss, validation_score=validation_score)
 
 
 class OneCycle(Schedule):
@@ -603,6 +624,7 @@ class ReduceOnPlateau(Schedule):
             "best": math.inf,
             "bad_epochs": 0,
             "cooldown": 0,
+            "monitored": None,
         }
 
     def _improves(self, value, best):
@@ -626,6 +648,10 @@ class ReduceOnPlateau(Schedule):
             return
         else:
             value = loss
+        kind = "validation_score" if use_score else "training_loss"
+        if memory.get("monitored") != kind:
+            # e.g. partial_fit after an early-stopping fit: a new quantity
+            memory.update(monitored=kind, best=math.inf, bad_epochs=0)
         if self._improves(value, memory["best"]):
             memory["best"] = value
             memory["bad_epochs"] = 0

@@ -435,3 +435,14 @@ def test_digits_accuracy_matches_scikit_learn():
         )
     assert np.median(ours) >= np.median(theirs) - 0.01, (ours, theirs)
     assert np.median(ours) > 0.95
+
+
+def test_samples_seen_after_a_divergence_counts_this_call_only(regression):
+    X, y = regression
+    reg = MLPRegressor((8,), solver=SGD(0.01), max_iter=5, warm_start=True)
+    reg.set_params(random_state=0).fit(X, y)
+    assert reg.t_ == 5 * 120
+    reg.set_params(solver=SGD(learning_rate=1e3))
+    with pytest.raises(TrainingDivergedError):
+        reg.fit(X, y * 1e3)
+    assert reg.t_ == reg.n_iter_ * 120

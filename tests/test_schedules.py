@@ -211,3 +211,28 @@ def test_grid_search_over_schedule_parameters(data):
     ).fit(X, y)
     assert grid.best_params_["solver__learning_rate__gamma"] in (0.9, 0.99)
     assert math.isfinite(grid.best_score_)
+
+
+def test_warmup_keeps_a_reacting_schedule_reacting(data):
+    X, y = data
+    plateau = ReduceOnPlateau(0.5, factor=0.5, patience=0, threshold=0.5)
+    reg = MLPRegressor(
+        (4,),
+        solver=SGD(LinearWarmup(plateau, warmup_steps=1, start_factor=0.1)),
+        max_iter=6,
+        n_iter_no_change=100,
+        random_state=0,
+    ).fit(X, y)
+    rates = reg.learning_rate_curve_
+    assert rates[0] < rates[1] == 0.5 and rates[-1] < 0.5
+
+
+def test_reduce_on_plateau_restarts_when_the_monitored_quantity_changes():
+    schedule = ReduceOnPlateau(1.0, factor=0.5, patience=0)
+    memory = schedule.init_memory()
+    for score in (0.7, 0.75):
+        schedule.observe(memory, loss=0.6, validation_score=score)
+    # then training losses only (partial_fit): compared among themselves
+    for loss in (0.6, 0.5, 0.4):
+        schedule.observe(memory, loss=loss)
+    assert memory["learning_rate"] == 1.0 and memory["best"] == 0.4

@@ -353,6 +353,7 @@ class BaseMLP(BaseEstimator):
                 network, X, Y, y, sample_weight
             )
         n_samples = X.shape[0]
+        epochs_before = len(self._history.loss_curve)
         try:
             epochs, converged = run_epochs(
                 network,
@@ -376,7 +377,8 @@ class BaseMLP(BaseEstimator):
             )
         except TrainingDivergedError:
             self._solver_state = self.solver_.init_state(self._params)
-            self._update_fitted_attributes(len(self._history.loss_curve), n_samples)
+            epochs = len(self._history.loss_curve) - epochs_before
+            self._update_fitted_attributes(epochs, n_samples)
             raise
         if early_stopping and self._history.best_params is not None:
             self._params[...] = self._history.best_params
