@@ -236,3 +236,14 @@ def test_reduce_on_plateau_restarts_when_the_monitored_quantity_changes():
     for loss in (0.6, 0.5, 0.4):
         schedule.observe(memory, loss=loss)
     assert memory["learning_rate"] == 1.0 and memory["best"] == 0.4
+
+
+def test_validation_score_schedule_needs_early_stopping(data):
+    X, y = data
+    watching = ReduceOnPlateau(0.1, monitor="validation_score")
+    with pytest.raises(ValueError, match="needs early_stopping=True"):
+        MLPRegressor((4,), solver=SGD(watching), max_iter=2).fit(X, y)
+    with pytest.raises(ValueError, match="needs early_stopping=True"):
+        MLPRegressor((4,), solver=SGD(LinearWarmup(watching, 2))).partial_fit(X, y)
+    reg = MLPRegressor((4,), solver=SGD(watching), early_stopping=True, max_iter=3)
+    assert reg.fit(X, y).n_iter_ == 3

@@ -42,6 +42,7 @@ from ..initializers import INITIALIZERS, resolve_initializer
 from ..losses import get_loss
 from ..optimizers import SOLVERS, resolve_solver
 from ..penalties import PENALTIES, resolve_penalty
+from ..schedules import LinearWarmup, ReduceOnPlateau
 from ._layout import ParamLayout
 from ._network import Network
 from ._training import History, TrainingDivergedError, run_epochs, run_full_batch
@@ -336,6 +337,7 @@ class BaseMLP(BaseEstimator):
         Y = self._encode_targets(y, first_call, classes, X.dtype)
         sample_weight = self._sample_weight(sample_weight, X, y, incremental)
         self._check_solver_fits_the_setting(X.shape[0])
+        self._check_schedule_has_its_quantity(incremental)
         if first_call:
             self._initialize(X, Y)
         else:
@@ -392,6 +394,23 @@ class BaseMLP(BaseEstimator):
                 stacklevel=3,
             )
         return self
+
+    def _check_schedule_has_its_quantity(self, incremental):
+        """A schedule watching the validation score needs one to watch."""
+        schedule = getattr(resolve_solver(self.solver), "learning_rate", None)
+        while isinstance(schedule, LinearWarmup):
+            schedule = schedule._after()
+        if (
+            isinstance(schedule, ReduceOnPlateau)
+            and schedule.monitor == "validation_score"
+            and (incremental or not self.early_stopping)
+        ):
+            raise ValueError(
+                "solver__learning_rate is ReduceOnPlateau(monitor="
+                "'validation_score'), but no validation score is computed: it "
+                "needs early_stopping=True and fit (not partial_fit). Use "
+                "monitor='training_loss' or 'auto' otherwise."
+            )
 
     def _check_solver_fits_the_setting(self, n_samples):
         if self.batch_normalization and self.batch_size == 1:
