@@ -1,24 +1,46 @@
-"""Per-epoch fit time of skoptim's MLPClassifier against scikit-learn's.
+"""Per-epoch fit time, predict throughput and fit memory of skoptim against
+scikit-learn.
 
-Both estimators train the same network, hidden layers (256, 128) with ReLU,
-Adam with learning rate 1e-3 and batches of 200, on ``make_classification``
-with 100 features and 10 classes, in float64 and in float32. Each fit runs
-exactly ``--max-iter`` epochs (``tol=0``, ``n_iter_no_change=1000``); its
-wall time divided by ``n_iter_`` is one measurement, and the table reports the
-median of ``--repeats`` fits.
+Config R: hidden layers (256, 128) with ReLU, Adam with learning rate 1e-3,
+on ``make_classification`` with 100 features and 10 classes, in float64 and
+in float32, with batches of 200 (the reference), batches of 32, and full
+batch (``batch_size="full"`` in skoptim, ``batch_size=n_samples`` in
+scikit-learn). Each fit runs exactly ``--max-iter`` epochs (``tol=0``,
+``n_iter_no_change=1000``); its wall time divided by ``n_iter_`` is one
+measurement, and the table reports the median of ``--repeats`` fits.
 
-The GEMM floor is the time of the matrix products alone that one epoch of
-back-propagation needs, timed with numpy on preallocated arrays: per batch,
-one product per layer forward (``a @ W``), one per layer for the weight
-gradient (``a.T @ delta``) and one per layer but the first to send the error
-back (``delta @ W.T``), 8 products for 3 weight layers. No MLP in numpy can
-be faster than this; ``skoptim/GEMM`` says how much time goes elsewhere
-(activations, loss, solver update, batching, Python overhead).
+Linear model: ``skoptim.MLPRegressor(hidden_layer_sizes=(), solver=SGD(1e-3),
+batch_size=200)`` for one epoch on standard normal data (``--linear-n`` rows
+x 50 features, float64), against scikit-learn's ``MLPRegressor`` with the
+same settings (``solver="sgd", momentum=0``) and against ``SGDRegressor``
+(``max_iter=1, tol=None, learning_rate="constant", eta0=1e-3``), which updates
+after every single sample.
+
+Predict: rows per second of ``predict`` on the 20000 training rows, for the
+models of config R (batch 200) fitted above.
+
+Memory: peak memory allocated during one epoch of fitting config R on
+``--memory-n`` rows x 100 features in float32, beyond the input, measured with
+``tracemalloc`` (numpy reports its array allocations to it; the BLAS library's
+own work buffers are not seen).
+
+The GEMM floor is the time of the matrix products alone, timed with numpy on
+preallocated arrays: for one epoch of back-propagation, per batch, one product
+per layer forward (``a @ W``), one per layer for the weight gradient
+(``a.T @ delta``) and one per layer but the first to send the error back
+(``delta @ W.T``): 8 products for 3 weight layers, 2 for the linear model;
+for predict, the forward products on the whole input. No MLP in numpy can be
+faster than this; ``skoptim/GEMM`` says how much time goes elsewhere
+(activations, loss, solver update, batching, validation, Python overhead).
+
+If ``import torch`` works, a PyTorch CPU column (same network, optimizer and
+batch size, a plain training loop on tensors made once) is added; otherwise it
+is skipped.
 
 Usage::
 
-    python benchmarks/bench_epoch.py            # 20000 samples
-    python benchmarks/bench_epoch.py --quick    # 2000 samples, a few seconds
+    python benchmarks/bench_epoch.py            # full size, a few minutes
+    python benchmarks/bench_epoch.py --quick    # 10x smaller, a few seconds
     python benchmarks/bench_epoch.py --threads 1  # single-threaded BLAS
 
 On a machine shared with other work, multi-threaded BLAS timings of these
@@ -28,27 +50,37 @@ printed at the end.
 """
 
 import argparse
+import functools
+import gc
 import os
 import platform
 import time
+import tracemalloc
 import warnings
 
 import numpy as np
 import sklearn
 from sklearn.datasets import make_classification
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import SGDRegressor
 from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
+from sklearn.neural_network import MLPRegressor as SklearnMLPRegressor
 from sklearn.utils import gen_batches
 
 import skoptim
-from skoptim import MLPClassifier
-from skoptim.optimizers import Adam
+from skoptim import MLPClassifier, MLPRegressor
+from skoptim.optimizers import SGD, Adam
+
+try:
+    import torch
+except ImportError:
+    torch = None
 
 HIDDEN = (256, 128)
 N_FEATURES = 100
 N_CLASSES = 10
 BATCH_SIZE = 200
 LEARNING_RATE = 1e-3
+LINEAR_FEATURES = 50
 
 
 def make_data(n_samples):
@@ -61,12 +93,19 @@ def make_data(n_samples):
     )
 
 
-def skoptim_estimator(max_iter):
+def make_linear_data(n_samples, rng):
+    X = rng.standard_normal((n_samples, LINEAR_FEATURES))
+    y = X @ rng.standard_normal(LINEAR_FEATURES)
+    y += 0.1 * rng.standard_normal(n_samples)
+    return X, y
+
+
+def skoptim_estimator(max_iter, batch_size=BATCH_SIZE):
     return MLPClassifier(
         hidden_layer_sizes=HIDDEN,
         activation="relu",
         solver=Adam(learning_rate=LEARNING_RATE),
-        batch_size=BATCH_SIZE,
+        batch_size=batch_size,
         max_iter=max_iter,
         tol=0.0,
         n_iter_no_change=1000,
@@ -74,13 +113,13 @@ def skoptim_estimator(max_iter):
     )
 
 
-def sklearn_estimator(max_iter):
+def sklearn_estimator(max_iter, batch_size=BATCH_SIZE):
     return SklearnMLPClassifier(
         hidden_layer_sizes=HIDDEN,
         activation="relu",
         solver="adam",
         learning_rate_init=LEARNING_RATE,
-        batch_size=BATCH_SIZE,
+        batch_size=batch_size,
         max_iter=max_iter,
         tol=0.0,
         n_iter_no_change=1000,
@@ -88,24 +127,63 @@ def sklearn_estimator(max_iter):
     )
 
 
-def seconds_per_epoch(make_estimator, X, y, max_iter, repeats):
-    """Median over ``repeats`` fits of fit time / epochs; also the fitted dtype."""
+def skoptim_linear():
+    return MLPRegressor(
+        hidden_layer_sizes=(),
+        solver=SGD(learning_rate=LEARNING_RATE),
+        batch_size=BATCH_SIZE,
+        max_iter=1,
+        random_state=0,
+    )
+
+
+def sklearn_linear():
+    return SklearnMLPRegressor(
+        hidden_layer_sizes=(),
+        solver="sgd",
+        learning_rate_init=LEARNING_RATE,
+        momentum=0,
+        batch_size=BATCH_SIZE,
+        max_iter=1,
+        random_state=0,
+    )
+
+
+def sgd_regressor():
+    return SGDRegressor(
+        max_iter=1,
+        tol=None,
+        learning_rate="constant",
+        eta0=LEARNING_RATE,
+        random_state=0,
+    )
+
+
+def seconds_per_epoch(make_estimator, X, y, repeats):
+    """Median over ``repeats`` fits of fit time / epochs; also the last fit."""
     times = []
     for _ in range(repeats):
-        estimator = make_estimator(max_iter)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            start = time.perf_counter()
-            estimator.fit(X, y)
-            elapsed = time.perf_counter() - start
+        estimator = make_estimator()
+        start = time.perf_counter()
+        estimator.fit(X, y)
+        elapsed = time.perf_counter() - start
         times.append(elapsed / estimator.n_iter_)
-    return float(np.median(times)), estimator.coefs_[0].dtype
+    return float(np.median(times)), estimator
 
 
-def gemm_floor(n_samples, dtype, repeats, rng):
+def median_seconds(func, repeats):
+    func()  # warm up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def gemm_floor(units, n_samples, batch_size, dtype, repeats, rng):
     """Median time of the matrix products of one epoch of back-propagation."""
-    units = (N_FEATURES, *HIDDEN, N_CLASSES)
-    b = BATCH_SIZE
+    b = min(batch_size, n_samples)
     W = [rng.standard_normal((i, o)).astype(dtype) for i, o in zip(units, units[1:])]
     X = rng.standard_normal((b, units[0])).astype(dtype)
     A = [np.empty((b, u), dtype=dtype) for u in units[1:]]  # activations
@@ -126,20 +204,89 @@ def gemm_floor(n_samples, dtype, repeats, rng):
                 if i > 0:
                     np.matmul(D[i][:nb], W[i].T, out=D[i - 1][:nb])
 
-    one_epoch()  # warm up the BLAS threads
+    return median_seconds(one_epoch, repeats)
+
+
+def predict_floor(units, X, repeats, rng):
+    """Median time of the forward products of a network on all of ``X``."""
+    dtype = X.dtype
+    W = [rng.standard_normal((i, o)).astype(dtype) for i, o in zip(units, units[1:])]
+    A = [np.empty((X.shape[0], u), dtype=dtype) for u in units[1:]]
+
+    def forward():
+        a = X
+        for w, out in zip(W, A):
+            a = np.matmul(a, w, out=out)
+
+    return median_seconds(forward, repeats)
+
+
+def torch_seconds_per_epoch(X, y, units, batch_size, epochs, repeats, regression):
+    """Median over fits of time / epochs of a plain PyTorch CPU training loop."""
+    dtype = torch.float32 if X.dtype == np.float32 else torch.float64
+    Xt = torch.from_numpy(np.ascontiguousarray(X)).to(dtype)
+    if regression:
+        yt = torch.from_numpy(np.asarray(y, dtype=X.dtype)).to(dtype).reshape(-1, 1)
+        loss_fn = torch.nn.MSELoss()
+    else:
+        yt = torch.from_numpy(np.asarray(y)).long()
+        loss_fn = torch.nn.CrossEntropyLoss()
+    n = Xt.shape[0]
+    b = min(batch_size, n)
     times = []
+    model = None
     for _ in range(repeats):
+        torch.manual_seed(0)
+        layers = []
+        for i, (fan_in, fan_out) in enumerate(zip(units, units[1:])):
+            if i > 0:
+                layers.append(torch.nn.ReLU())
+            layers.append(torch.nn.Linear(fan_in, fan_out))
+        model = torch.nn.Sequential(*layers).to(dtype)
+        if regression:
+            opt = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
+        else:
+            opt = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
         start = time.perf_counter()
-        one_epoch()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+        for _ in range(epochs):
+            perm = torch.randperm(n)
+            for i in range(0, n, b):
+                idx = perm[i : i + b]
+                opt.zero_grad()
+                loss = loss_fn(model(Xt[idx]), yt[idx])
+                loss.backward()
+                opt.step()
+        times.append((time.perf_counter() - start) / epochs)
+    return float(np.median(times)), model, Xt
+
+
+def torch_predict_seconds(model, Xt, repeats):
+    def predict():
+        with torch.no_grad():
+            model(Xt).argmax(dim=1)
+
+    return median_seconds(predict, repeats)
+
+
+def peak_fit_memory(make_estimator, X, y):
+    """Peak bytes numpy/Python allocate during ``fit``, beyond what exists."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        make_estimator().fit(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak - base
 
 
 def describe_machine():
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
     lines = [
         f"python {platform.python_version()}, numpy {np.__version__}, "
-        f"scikit-learn {sklearn.__version__}, skoptim {skoptim.__version__}",
+        f"scikit-learn {sklearn.__version__}, skoptim {skoptim.__version__}, "
+        f"torch {torch.__version__ if torch is not None else 'not installed'}",
         f"cpus: os.cpu_count()={os.cpu_count()}, usable={usable}",
     ]
     if hasattr(os, "getloadavg"):
@@ -158,16 +305,34 @@ def describe_machine():
     return lines
 
 
+def print_header(first, columns, widths):
+    header = f"{first:<28}" + "".join(f"{c:>{w}}" for c, w in zip(columns, widths))
+    print(header)
+    print("-" * len(header))
+
+
+def print_row(config, values, widths, fmts):
+    cells = "".join(
+        f"{'-':>{w}}" if v is None else f"{v:>{w}{f}}"
+        for v, w, f in zip(values, widths, fmts)
+    )
+    print(f"{config:<28}{cells}", flush=True)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="all sizes divided by 10")
     parser.add_argument(
-        "--quick", action="store_true", help="2000 samples instead of 20000"
+        "--n-samples", type=int, default=None, help="rows of config R (20000)"
     )
     parser.add_argument(
-        "--n-samples", type=int, default=None, help="override the number of samples"
+        "--linear-n", type=int, default=None, help="rows of the linear model (1e6)"
+    )
+    parser.add_argument(
+        "--memory-n", type=int, default=None, help="rows of the memory fit (200000)"
     )
     parser.add_argument("--repeats", type=int, default=3, help="fits per timing")
-    parser.add_argument("--max-iter", type=int, default=3, help="epochs per fit")
+    parser.add_argument("--max-iter", type=int, default=3, help="epochs per R fit")
     parser.add_argument(
         "--threads",
         type=int,
@@ -179,44 +344,151 @@ def main(argv=None):
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(limits=args.threads)
-    n_samples = args.n_samples or (2000 if args.quick else 20000)
+        if torch is not None:
+            torch.set_num_threads(args.threads)
+    scale = 10 if args.quick else 1
+    n_samples = args.n_samples or 20000 // scale
+    linear_n = args.linear_n or 1_000_000 // scale
+    memory_n = args.memory_n or 200_000 // scale
+    warnings.simplefilter("ignore")  # convergence warnings of the short fits
+    repeats, max_iter = args.repeats, args.max_iter
+    units = (N_FEATURES, *HIDDEN, N_CLASSES)
 
     X, y = make_data(n_samples)
     rng = np.random.default_rng(0)
     print(
-        f"make_classification(n_samples={n_samples}, n_features={N_FEATURES}, "
+        f"R: make_classification(n_samples={n_samples}, n_features={N_FEATURES}, "
         f"n_informative=30, n_classes={N_CLASSES}); hidden {HIDDEN}, relu, "
-        f"Adam lr={LEARNING_RATE:g}, batch {BATCH_SIZE}, {args.max_iter} epochs "
-        f"per fit, median of {args.repeats}, threads: {args.threads or 'default'}"
+        f"Adam lr={LEARNING_RATE:g}; {max_iter} epochs per fit, median of "
+        f"{repeats}; threads: {args.threads or 'default'}"
+    )
+    print(
+        f"linear: {linear_n} x {LINEAR_FEATURES} standard normal float64, "
+        f"SGD lr={LEARNING_RATE:g}, 1 epoch per fit, median of {repeats}"
     )
     print()
 
-    header = (
-        f"{'config':<20}{'skoptim s/epoch':>17}{'sklearn s/epoch':>17}"
-        f"{'skoptim/sklearn':>17}{'skoptim/GEMM':>14}"
-    )
-    print(header)
-    print("-" * len(header))
+    columns = ["skoptim s/epoch", "sklearn s/epoch", "skoptim/sklearn"]
+    columns.append("skoptim/GEMM")
+    widths = [17, 17, 17, 14]
+    fmts = [".4f", ".4f", ".2f", ".2f"]
+    if torch is not None:
+        columns += ["torch s/epoch", "skoptim/torch"]
+        widths += [15, 15]
+        fmts += [".4f", ".2f"]
+    print_header("config", columns, widths)
+
     notes = []
-    for dtype in (np.float64, np.float32):
-        Xd = X.astype(dtype)
-        ours, our_dtype = seconds_per_epoch(
-            skoptim_estimator, Xd, y, args.max_iter, args.repeats
+    fitted = {}
+    torch_fitted = {}
+    batches = [("b200", BATCH_SIZE, BATCH_SIZE), ("b32", 32, 32)]
+    batches.append(("full", "full", n_samples))
+    for label, ours_batch, their_batch in batches:
+        for dtype in (np.float64, np.float32):
+            Xd = X.astype(dtype)
+            ours, our_model = seconds_per_epoch(
+                functools.partial(skoptim_estimator, max_iter, ours_batch),
+                Xd,
+                y,
+                repeats,
+            )
+            theirs, their_model = seconds_per_epoch(
+                functools.partial(sklearn_estimator, max_iter, their_batch),
+                Xd,
+                y,
+                repeats,
+            )
+            floor = gemm_floor(units, n_samples, their_batch, dtype, repeats, rng)
+            name = np.dtype(dtype).name
+            config = f"R {name} {label}"
+            values = [ours, theirs, ours / theirs, ours / floor]
+            if torch is not None:
+                t, t_model, Xt = torch_seconds_per_epoch(
+                    Xd, y, units, their_batch, max_iter, repeats, regression=False
+                )
+                values += [t, ours / t]
+                if label == "b200":
+                    torch_fitted[name] = (t_model, Xt)
+            print_row(config, values, widths, fmts)
+            if label == "b200":
+                fitted[name] = (our_model, their_model, Xd)
+            notes.append(
+                f"{config}: GEMM floor {floor:.4f} s/epoch; fitted weights "
+                f"skoptim {our_model.coefs_[0].dtype}, scikit-learn "
+                f"{their_model.coefs_[0].dtype}"
+            )
+    del X
+
+    Xl, yl = make_linear_data(linear_n, rng)
+    ours, _ = seconds_per_epoch(skoptim_linear, Xl, yl, repeats)
+    floor = gemm_floor(
+        (LINEAR_FEATURES, 1), linear_n, BATCH_SIZE, np.float64, repeats, rng
+    )
+    t_values = []
+    if torch is not None:
+        t, _, _ = torch_seconds_per_epoch(
+            Xl, yl, (LINEAR_FEATURES, 1), BATCH_SIZE, 1, repeats, regression=True
         )
-        theirs, their_dtype = seconds_per_epoch(
-            sklearn_estimator, Xd, y, args.max_iter, args.repeats
+        t_values = [t, ours / t]
+    for config, make_theirs in (
+        ("linear vs MLPRegressor", sklearn_linear),
+        ("linear vs SGDRegressor (*)", sgd_regressor),
+    ):
+        theirs, _ = seconds_per_epoch(make_theirs, Xl, yl, repeats)
+        values = [ours, theirs, ours / theirs, ours / floor] + t_values
+        print_row(config, values, widths, fmts)
+    notes.append(f"linear: GEMM floor {floor:.4f} s/epoch (batch {BATCH_SIZE})")
+    notes.append(
+        "(*) SGDRegressor updates after every single sample (batch size 1); "
+        "the skoptim and torch columns are the batch-200 fits"
+    )
+    del Xl, yl
+
+    print()
+    columns = ["skoptim rows/s", "sklearn rows/s", "skoptim/sklearn"]
+    columns.append("skoptim/GEMM")
+    widths = [17, 17, 17, 14]
+    fmts = [",.0f", ",.0f", ".2f", ".2f"]
+    if torch is not None:
+        columns += ["torch rows/s", "skoptim/torch"]
+        widths += [15, 15]
+        fmts += [",.0f", ".2f"]
+    print_header("predict", columns, widths)
+    predict_repeats = max(repeats, 5)
+    for name, (our_model, their_model, Xd) in fitted.items():
+        n = Xd.shape[0]
+        ours = median_seconds(functools.partial(our_model.predict, Xd), predict_repeats)
+        theirs = median_seconds(
+            functools.partial(their_model.predict, Xd), predict_repeats
         )
-        floor = gemm_floor(n_samples, dtype, args.repeats, rng)
-        config = f"{np.dtype(dtype).name} n={n_samples}"
-        print(
-            f"{config:<20}{ours:>17.4f}{theirs:>17.4f}"
-            f"{ours / theirs:>17.2f}{ours / floor:>14.2f}",
-            flush=True,
-        )
-        notes.append(
-            f"{config}: GEMM floor {floor:.4f} s/epoch; fitted weights "
-            f"skoptim {our_dtype}, scikit-learn {their_dtype}"
-        )
+        floor = predict_floor(units, Xd, predict_repeats, rng)
+        values = [n / ours, n / theirs, ours / theirs, ours / floor]
+        if torch is not None:
+            t_model, Xt = torch_fitted[name]
+            t = torch_predict_seconds(t_model, Xt, predict_repeats)
+            values += [n / t, ours / t]
+        print_row(f"R {name} n={n}", values, widths, fmts)
+        notes.append(f"predict R {name}: GEMM floor {floor:.5f} s")
+    del fitted, torch_fitted
+
+    print()
+    Xm, ym = make_data(memory_n)
+    Xm = Xm.astype(np.float32)
+    input_mb = Xm.nbytes / 1e6
+    ours = peak_fit_memory(lambda: skoptim_estimator(1), Xm, ym) / 1e6
+    theirs = peak_fit_memory(lambda: sklearn_estimator(1), Xm, ym) / 1e6
+    columns = ["input MB", "skoptim MB", "sklearn MB", "skoptim/input"]
+    columns += ["sklearn/input"]
+    widths = [12, 14, 14, 15, 15]
+    fmts = [".1f", ".2f", ".2f", ".3f", ".3f"]
+    print_header("peak extra memory of fit", columns, widths)
+    values = [input_mb, ours, theirs, ours / input_mb, theirs / input_mb]
+    print_row(f"R float32 n={memory_n} 1 ep", values, widths, fmts)
+    notes.append(
+        "memory: tracemalloc peak during fit beyond the input X (float32); "
+        "the labels y are int64"
+    )
+
     print()
     for line in notes + describe_machine():
         print(line)
