@@ -8,6 +8,8 @@ no copy of the pre-activations.
 import numpy as np
 from scipy.special import expit
 
+from ._fused import relu_backward
+
 __all__ = ["ACTIVATIONS", "HIDDEN_ACTIVATIONS", "get_activation"]
 
 
@@ -81,7 +83,7 @@ class ReLU(Activation):
         return np.maximum(z, 0, out=z)
 
     def multiply_derivative(self, a, delta):
-        return np.multiply(delta, a > 0, out=delta)
+        return relu_backward(delta, a)
 
 
 class LeakyReLU(Activation):

@@ -24,6 +24,8 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval
 
+from ._fused import add_scaled
+
 __all__ = ["Penalty", "L1", "L2", "ElasticNet", "PENALTIES", "resolve_penalty"]
 
 
@@ -71,7 +73,7 @@ class L2(Penalty):
         return 0.5 * float(w @ w)
 
     def add_gradient(self, w, grad, alpha):
-        grad += alpha * w
+        add_scaled(grad, w, alpha)
 
 
 class L1(Penalty):
@@ -112,7 +114,7 @@ class ElasticNet(Penalty):
         return rho * float(np.abs(w).sum()) + 0.5 * (1 - rho) * float(w @ w)
 
     def add_gradient(self, w, grad, alpha):
-        grad += (alpha * (1 - self.l1_ratio)) * w
+        add_scaled(grad, w, alpha * (1 - self.l1_ratio))
 
     def prox(self, w, step):
         soft_threshold(w, step * self.l1_ratio)

@@ -15,6 +15,7 @@ statistics and drops nothing.
 import numpy as np
 import scipy.sparse as sp
 
+from .._fused import bias_relu
 from ..activations import get_activation
 
 __all__ = ["Network", "Workspace"]
@@ -76,6 +77,11 @@ class Network:
         self.batch_norm_epsilon = float(batch_norm_epsilon)
 
     @property
+    def _fuse_bias_relu(self):
+        """Whether bias and ReLU run as one fused pass (no batch norm between)."""
+        return self.hidden.name == "relu" and not self.layout.batch_norm
+
+    @property
     def has_dropout(self):
         return any(p > 0 for p in self.dropout)
 
@@ -92,19 +98,25 @@ class Network:
         for i, (W, b) in enumerate(zip(ws.weights, ws.biases)):
             z = ws.logits[:n] if i == last else ws.activations[i][:n]
             _matmul_into(a, W, z)
-            z += b
             if i < last:
-                a = self._hidden_forward(ws, i, z, n, training)
+                a = self._hidden_forward(ws, i, z, b, n, training)
+            else:
+                z += b
         out = ws.activations[last][:n]
         np.copyto(out, ws.logits[:n])
         self.loss.activation.forward(out)
         return ws.logits[:n], out
 
-    def _hidden_forward(self, ws, i, z, n, training):
-        """Batch norm, activation and dropout of hidden layer ``i``, in place."""
-        if self.layout.batch_norm:
-            self._batch_norm_forward(ws, i, z, n, training)
-        a = self.hidden.forward(z)
+    def _hidden_forward(self, ws, i, z, b, n, training):
+        """Bias, batch norm, activation and dropout of hidden layer ``i``, in
+        place."""
+        if self._fuse_bias_relu:
+            a = bias_relu(z, b)
+        else:
+            z += b
+            if self.layout.batch_norm:
+                self._batch_norm_forward(ws, i, z, n, training)
+            a = self.hidden.forward(z)
         if training and self.dropout[i] > 0:
             np.copyto(ws.kept[i][:n], a)
             a *= ws.masks[i][:n]

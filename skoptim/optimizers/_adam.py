@@ -6,6 +6,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
+from .._fused import adam_update
 from ._base import (
     WEIGHT_DECAY_CONSTRAINT,
     Solver,
@@ -142,17 +143,16 @@ class Adam(_AdamBase):
         return buffers
 
     def _update(self, params, grad, state, lr):
-        t = state["t"]
-        self._update_moments(grad, state)
-        v = state["v"]
-        if self.amsgrad:
-            v = np.maximum(state["v_max"], v, out=state["v_max"])
-        denom = np.sqrt(v, out=state["denom"])
-        denom /= math.sqrt(1 - self.beta_2**t)
-        denom += self.epsilon
-        step = np.divide(state["m"], denom, out=state["scratch"])
-        step *= lr / (1 - self.beta_1**t)
-        params -= step
+        adam_update(
+            params,
+            grad,
+            state,
+            lr,
+            self.beta_1,
+            self.beta_2,
+            self.epsilon,
+            self.amsgrad,
+        )
 
     def step_sizes(self, state):
         """Per-coordinate step ``lr / (sqrt(v_hat) + eps)`` applied to the

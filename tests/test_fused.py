@@ -1,0 +1,119 @@
+"""The compiled kernels and their numpy fallback give bit-identical results."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+
+from skoptim import MLPClassifier, _fused
+from skoptim.optimizers import Adam, AdamW
+from skoptim.penalties import L2, ElasticNet
+
+pytestmark = pytest.mark.skipif(
+    not _fused.kernels_available(), reason="skoptim._kernels is not built"
+)
+
+
+@pytest.fixture
+def numpy_path():
+    """Run the body of a test on the numpy fallback, then restore."""
+
+    def run(func):
+        old = _fused.use_kernels(False)
+        try:
+            return func()
+        finally:
+            _fused.use_kernels(old)
+
+    return run
+
+
+def test_kernels_are_built_on_this_install():
+    # setup.py builds them wherever a C compiler exists, as on CI; the
+    # numpy fallback is only for installs without one.
+    assert _fused.kernels_available()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_update_matches_numpy(dtype, amsgrad, numpy_path):
+    rng = np.random.default_rng(0)
+    n = 1001
+
+    def run():
+        params = rng.standard_normal(n).astype(dtype)
+        state = Adam(amsgrad=amsgrad).init_state(params)
+        for t in range(1, 6):
+            state["t"] = t
+            grad = rng.standard_normal(n).astype(dtype)
+            _fused.adam_update(params, grad, state, 1e-2, 0.9, 0.999, 1e-8, amsgrad)
+        return params, state["m"], state["v"], state["denom"]
+
+    rng = np.random.default_rng(0)
+    fast = run()
+    rng = np.random.default_rng(0)
+    slow = numpy_path(run)
+    for a, b in zip(fast, slow):
+        assert a.dtype == dtype
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_relu_kernels_match_numpy_with_nan_and_signed_zero(dtype, numpy_path):
+    z = np.array([[-1.0, 0.0, np.nan, 2.0], [-0.0, 3.0, -np.inf, np.inf]], dtype)
+    b = np.array([0.5, -0.0, 1.0, -3.0], dtype)
+    delta = np.array([[1.0, -2.0, 3.0, np.nan], [-4.0, 5.0, -6.0, 7.0]], dtype)
+    fast = _fused.bias_relu(z.copy(), b), _fused.relu_backward(delta.copy(), z)
+    slow = numpy_path(
+        lambda: (_fused.bias_relu(z.copy(), b), _fused.relu_backward(delta.copy(), z))
+    )
+    for a, s in zip(fast, slow):
+        np.testing.assert_array_equal(a, s)
+        np.testing.assert_array_equal(np.signbit(a), np.signbit(s))
+
+
+def test_add_scaled_matches_numpy(numpy_path):
+    rng = np.random.default_rng(1)
+    y, x = rng.standard_normal(37), rng.standard_normal(37)
+    fast = _fused.add_scaled(y.copy(), x, 0.3)
+    slow = numpy_path(lambda: _fused.add_scaled(y.copy(), x, 0.3))
+    np.testing.assert_array_equal(fast, slow)
+    np.testing.assert_allclose(fast, y + 0.3 * x)
+
+
+def test_kernel_refuses_mismatched_arrays():
+    from skoptim import _kernels
+
+    with pytest.raises(ValueError, match="differ"):
+        _kernels.axpy(np.zeros(3), np.zeros(4), 1.0)
+    with pytest.raises(ValueError, match="shapes"):
+        _kernels.bias_relu(np.zeros((2, 3)), np.zeros(4))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(
+    "solver, penalty",
+    [(Adam(), L2()), (Adam(amsgrad=True), ElasticNet()), (AdamW(), None)],
+)
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_fit_is_bit_identical_on_both_paths(
+    dtype, solver, penalty, activation, numpy_path
+):
+    X, y = make_classification(n_samples=300, n_features=12, random_state=0)
+    X = X.astype(dtype)
+
+    def fit():
+        return MLPClassifier(
+            (16, 8),
+            activation=activation,
+            solver=solver,
+            penalty=penalty,
+            alpha=1e-3,
+            batch_size=50,
+            max_iter=4,
+            random_state=0,
+        ).fit(X, y)
+
+    fast, slow = fit(), numpy_path(fit)
+    for a, b in zip(fast.coefs_ + fast.intercepts_, slow.coefs_ + slow.intercepts_):
+        assert a.dtype == dtype
+        np.testing.assert_array_equal(a, b)
