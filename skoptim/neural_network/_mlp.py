@@ -45,6 +45,7 @@ from ..penalties import PENALTIES, resolve_penalty
 from ..schedules import LinearWarmup, ReduceOnPlateau
 from ._layout import ParamLayout
 from ._network import Network
+from ._targets import OneHotLabels
 from ._training import History, TrainingDivergedError, run_epochs, run_full_batch
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -536,13 +537,15 @@ class BaseMLP(BaseEstimator):
 
     # ------------------------------------------------------------------
     # prediction
-    def _raw_predict(self, X):
+    def _raw_predict(self, X, outputs=True):
         check_is_fitted(self)
         X = validate_data(
             self, X, accept_sparse="csr", dtype=_FLOAT_DTYPES, reset=False
         )
         X = X.astype(self._params.dtype, copy=False)
-        return self._network.predict_raw(self._params, X, self._buffers)
+        return self._network.predict_raw(
+            self._params, X, self._buffers, outputs=outputs
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -792,6 +795,9 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             self.classes_ = binarizer.classes_
         else:
             self._check_known_labels(y, classes)
+        if self._label_binarizer.y_type_ == "multiclass":
+            codes = np.searchsorted(self.classes_, y)
+            return OneHotLabels(codes, self.classes_.size, dtype)
         return self._label_binarizer.transform(y).astype(dtype, copy=False)
 
     def _check_known_labels(self, y, classes):
@@ -892,7 +898,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
         """
-        logits, _ = self._raw_predict(X)
+        logits, _ = self._raw_predict(X, outputs=False)
         return self._outputs_to_labels(logits)
 
     def predict_proba(self, X):
@@ -923,7 +929,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
         """
-        logits, _ = self._raw_predict(X)
+        logits, _ = self._raw_predict(X, outputs=False)
         if self._label_binarizer.y_type_ == "multiclass":
             return log_softmax(logits, axis=1)
         if self._label_binarizer.y_type_ == "binary":

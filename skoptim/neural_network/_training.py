@@ -5,6 +5,7 @@ import scipy.sparse as sp
 from sklearn.utils import gen_batches
 
 from ._network import Workspace
+from ._targets import OneHotLabels
 
 __all__ = ["History", "TrainingDivergedError", "run_epochs", "run_full_batch"]
 
@@ -73,9 +74,11 @@ class _BatchSource:
             self.scale = sample_weight / sample_weight.mean()
         if shuffle and not sp.issparse(X) and batch_size < self.n:
             self.X_buf = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
-            self.Y_buf = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
         else:
             self.X_buf = None
+        self.Y_buf = None
+        if self.X_buf is not None or isinstance(Y, OneHotLabels):
+            self.Y_buf = np.empty((min(batch_size, self.n), Y.shape[1]), Y.dtype)
 
     def epoch(self):
         """Yield ``(X_batch, Y_batch, scale)`` for one pass over the data."""
@@ -92,13 +95,19 @@ class _BatchSource:
 
     def _take(self, rows):
         if isinstance(rows, slice) or self.X_buf is None:
-            if isinstance(rows, slice) and rows == slice(0, self.n):
-                return self.X, self.Y
-            return self.X[rows], self.Y[rows]
-        nb = len(rows)
-        Xb = np.take(self.X, rows, axis=0, out=self.X_buf[:nb])
-        Yb = np.take(self.Y, rows, axis=0, out=self.Y_buf[:nb])
-        return Xb, Yb
+            whole = isinstance(rows, slice) and rows == slice(0, self.n)
+            Xb = self.X if whole else self.X[rows]
+        else:
+            Xb = np.take(self.X, rows, axis=0, out=self.X_buf[: len(rows)])
+        return Xb, self._take_targets(rows, Xb.shape[0])
+
+    def _take_targets(self, rows, nb):
+        if isinstance(self.Y, OneHotLabels):
+            return self.Y.take(rows, out=self.Y_buf[:nb])
+        if self.X_buf is None or isinstance(rows, slice):
+            whole = isinstance(rows, slice) and rows == slice(0, self.n)
+            return self.Y if whole else self.Y[rows]
+        return np.take(self.Y, rows, axis=0, out=self.Y_buf[:nb])
 
 
 def _apply_prox(network, solver, params, state):
@@ -255,6 +264,8 @@ def run_full_batch(
         Whether the solver met its tolerance.
     """
     ws = Workspace(network.layout, params, X.shape[0], buffers)
+    if isinstance(Y, OneHotLabels):
+        Y = Y.toarray()
     if sample_weight is None:
         scale = 1.0 / X.shape[0]
     else:
