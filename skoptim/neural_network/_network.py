@@ -87,11 +87,12 @@ class Network:
 
     # ------------------------------------------------------------------
     # forward
-    def forward(self, ws, X, n, training=False):
+    def forward(self, ws, X, n, training=False, output_activation=True):
         """Fill the workspace's activations for the first ``n`` rows.
 
         Returns the raw output (logits) and the output activations, both
-        views of shape ``(n, n_outputs)``.
+        views of shape ``(n, n_outputs)``; without ``output_activation`` the
+        second is None.
         """
         a = X
         last = self.layout.n_layers - 1
@@ -102,6 +103,8 @@ class Network:
                 a = self._hidden_forward(ws, i, z, b, n, training)
             else:
                 z += b
+        if not output_activation:
+            return ws.logits[:n], None
         out = ws.activations[last][:n]
         np.copyto(out, ws.logits[:n])
         self.loss.activation.forward(out)
@@ -230,21 +233,29 @@ class Network:
 
     # ------------------------------------------------------------------
     # inference
-    def predict_raw(self, params, X, buffers=None, chunk_size=4096):
-        """Logits and outputs for all rows of ``X`` in inference mode."""
+    def predict_raw(self, params, X, buffers=None, chunk_size=1024, outputs=True):
+        """Logits and outputs for all rows of ``X`` in inference mode.
+
+        Rows go through in chunks, so the hidden activations of a chunk stay
+        in cache between the layers; with ``outputs=False`` the output
+        activation is skipped and None returned in its place.
+        """
         n = X.shape[0]
         n_out = self.layout.layer_units[-1]
         logits = np.empty((n, n_out), dtype=params.dtype)
-        outputs = np.empty((n, n_out), dtype=params.dtype)
+        out = np.empty((n, n_out), dtype=params.dtype) if outputs else None
         ws = Workspace(
             self.layout, params, min(max(n, 1), chunk_size), buffers, grad=False
         )
         for start in range(0, n, chunk_size):
             stop = min(start + chunk_size, n)
-            z, o = self.forward(ws, X[start:stop], stop - start)
+            z, o = self.forward(
+                ws, X[start:stop], stop - start, output_activation=outputs
+            )
             logits[start:stop] = z
-            outputs[start:stop] = o
-        return logits, outputs
+            if outputs:
+                out[start:stop] = o
+        return logits, out
 
     def objective(self, params, X, Y, scale, buffers=None):
         """Objective value in inference mode (allocates; for tests and checks)."""
