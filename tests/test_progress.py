@@ -162,3 +162,18 @@ def test_epoch_progress_picks_the_report():
     bar = epoch_progress(True, 10)
     assert isinstance(bar, _progress._EpochBar)
     bar.close()
+
+
+def test_verbose_2_lbfgs_lines_count_on_after_a_warm_start(data, capsys):
+    # the line used to add the epochs before the call twice on a warm start
+    X, y = data
+    clf = MLPClassifier(
+        (3,), solver="lbfgs", max_iter=3, warm_start=True, verbose=2, random_state=0
+    )
+    clf.fit(X, y)
+    first = clf.n_iter_
+    clf.fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    numbers = [int(line.split(",")[0].split()[1]) for line in lines]
+    assert numbers == list(range(1, clf.n_iter_ + 1))
+    assert first < clf.n_iter_
