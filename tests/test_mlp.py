@@ -357,7 +357,7 @@ def test_divergence_is_caught_and_weights_stay_finite(regression):
 
 def test_verbose_prints_the_loss(regression, capsys):
     X, y = regression
-    MLPRegressor((3,), max_iter=2, verbose=1).fit(X, y)
+    MLPRegressor((3,), max_iter=2, verbose=2).fit(X, y)
     out = capsys.readouterr().out
     assert "Iteration 1, loss = " in out and "Iteration 2, loss = " in out
 

@@ -612,7 +612,10 @@ _COMMON_DOC = """
         Start ``fit`` from the previous solution; the solver state carries
         over when the solver is unchanged.
     verbose : int, default=0
-        Print the loss after each epoch when positive.
+        0: silent. 1: a progress bar over the epochs on standard error, with
+        the latest loss and validation score (tqdm's with the ``progress``
+        extra, ``pip install "skoptim[progress]"``; a plain bar otherwise).
+        2: a line per epoch on standard output, as scikit-learn prints.
     dropout : float or tuple of float, default=0.0
         Drop probability of the units of every hidden layer (or one per
         hidden layer). Inverted dropout: while training, kept activations are

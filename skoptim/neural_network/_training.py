@@ -4,6 +4,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import gen_batches
 
+from .._progress import epoch_progress
 from ._network import Workspace
 from ._targets import OneHotLabels
 
@@ -187,6 +188,8 @@ def run_epochs(
     epoch_offset : int
         Epochs run before this call, for messages.
     verbose : int
+        0: silent; 1: a progress bar; 2: a line per epoch
+        (:func:`skoptim._progress.epoch_progress`).
 
     Returns
     -------
@@ -211,10 +214,12 @@ def run_epochs(
     batches = _BatchSource(X, Y, sample_weight, batch_size, shuffle, rng)
     n = X.shape[0]
     last_good = params.copy(), ws.buffers.copy()
+    progress = epoch_progress(verbose, max_epochs, epoch_offset)
     for epoch in range(1, max_epochs + 1):
         loss = _run_epoch(network, params, solver, state, ws, batches, rng) / n
         if not (np.isfinite(loss) and np.isfinite(params).all()):
             params[...], ws.buffers[...] = last_good
+            progress.close()
             raise TrainingDivergedError(
                 f"The training loss diverged at epoch {epoch_offset + epoch} "
                 f"(loss={loss!r}): parameters were restored to the last finite "
@@ -225,15 +230,13 @@ def run_epochs(
         history.learning_rates.append(solver.learning_rate_at(state))
         solver.end_epoch(state, loss=loss, validation_score=score)
         history.record(loss, params, tol, score, ws.buffers)
-        if verbose:
-            message = f"Iteration {epoch_offset + epoch}, loss = {loss:.8f}"
-            if score is not None:
-                message += f", validation score = {score:.6f}"
-            print(message)
+        progress.update(loss, score)
         if n_iter_no_change is not None and history.no_improvement_count > (
             n_iter_no_change
         ):
+            progress.close()
             return epoch, True
+    progress.close()
     return max_epochs, False
 
 
@@ -276,15 +279,16 @@ def run_full_batch(
         value = network.loss_and_gradient(ws, X, Y, scale)
         return value, ws.grad.astype(np.float64)
 
+    progress = epoch_progress(verbose, max_iter, epoch_offset)
+
     def record(x, value):
         history.record(value, params, tol)
         history.learning_rates.append(np.nan)
-        if verbose:
-            iteration = epoch_offset + len(history.loss_curve)
-            print(f"Iteration {iteration}, loss = {value:.8f}")
+        progress.update(value)
 
     start = params.astype(np.float64)
     result = solver.run(objective, start, max_iter=max_iter, tol=tol, callback=record)
+    progress.close()
     x = result.x if np.isfinite(result.x).all() else start
     params[...] = x
     if not (np.isfinite(result.fun) and np.isfinite(params).all()):
