@@ -23,6 +23,7 @@ __all__ = [
     "bias_relu",
     "kernels_available",
     "relu_backward",
+    "relu_backward_colsum",
     "use_kernels",
 ]
 
@@ -111,6 +112,22 @@ def relu_backward(delta, a):
         _kernels.relu_backward(delta, a)
         return delta
     return np.multiply(delta, a > 0, out=delta)
+
+
+def relu_backward_colsum(delta, a, colsum):
+    """``delta <- delta * (a > 0)`` in place and ``colsum <- delta.sum(0)``."""
+    if (
+        _enabled
+        and delta.ndim == 2
+        and delta.shape[1:] == colsum.shape
+        and delta.shape[0] > 0
+        and _fits_kernel(delta, a, colsum)
+    ):
+        _kernels.relu_backward_colsum(delta, a, colsum)
+        return delta
+    np.multiply(delta, a > 0, out=delta)
+    np.sum(delta, axis=0, out=colsum)
+    return delta
 
 
 def add_scaled(y, x, alpha):

@@ -97,6 +97,21 @@
             d[i] = d[i] * keep;                                                \
         }                                                                      \
     }                                                                          \
+    DISPATCH static void relu_backward_colsum_##SUFFIX(                       \
+        Py_ssize_t rows, Py_ssize_t cols, T *restrict d, const T *restrict a,  \
+        T *restrict colsum)                                                    \
+    {                                                                          \
+        for (Py_ssize_t r = 0; r < rows; r++) {                                \
+            T *drow = d + r * cols;                                            \
+            const T *arow = a + r * cols;                                      \
+            for (Py_ssize_t j = 0; j < cols; j++) {                            \
+                T keep = (T)(arow[j] > 0);                                     \
+                T x = drow[j] * keep;                                          \
+                drow[j] = x;                                                   \
+                colsum[j] = r ? colsum[j] + x : x;                             \
+            }                                                                  \
+        }                                                                      \
+    }                                                                          \
     DISPATCH static void axpy_##SUFFIX(Py_ssize_t n, T *restrict y,            \
                                        const T *restrict x, T a)               \
     {                                                                          \
@@ -218,6 +233,34 @@ relu_backward(PyObject *self, PyObject *args)
 }
 
 static PyObject *
+relu_backward_colsum(PyObject *self, PyObject *args)
+{
+    Py_buffer bd, ba, bs;
+    if (!PyArg_ParseTuple(args, "w*y*w*", &bd, &ba, &bs))
+        return NULL;
+    int ok = same_sizes(&bd, &ba) && bs.itemsize == bd.itemsize && bs.len > 0 &&
+             bd.len % bs.len == 0;
+    if (ok) {
+        Py_ssize_t cols = bs.len / bs.itemsize;
+        Py_ssize_t rows = bd.len / bs.len;
+        Py_BEGIN_ALLOW_THREADS
+        if (bd.itemsize == 8)
+            relu_backward_colsum_f64(rows, cols, bd.buf, ba.buf, bs.buf);
+        else
+            relu_backward_colsum_f32(rows, cols, bd.buf, ba.buf, bs.buf);
+        Py_END_ALLOW_THREADS
+    }
+    else if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_ValueError, "relu_backward_colsum: shapes do not match");
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&ba);
+    PyBuffer_Release(&bs);
+    if (!ok)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
 axpy(PyObject *self, PyObject *args)
 {
     Py_buffer by, bx;
@@ -249,6 +292,9 @@ static PyMethodDef methods[] = {
      "bias_relu(z, b): z = max(z + b, 0) in place, row-wise bias."},
     {"relu_backward", relu_backward, METH_VARARGS,
      "relu_backward(delta, a): delta *= (a > 0) in place."},
+    {"relu_backward_colsum", relu_backward_colsum, METH_VARARGS,
+     "relu_backward_colsum(delta, a, colsum): delta *= (a > 0) in place and "
+     "colsum = delta.sum(axis=0), summed row after row."},
     {"axpy", axpy, METH_VARARGS, "axpy(y, x, alpha): y += alpha * x in place."},
     {NULL, NULL, 0, NULL},
 };

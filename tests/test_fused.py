@@ -71,6 +71,24 @@ def test_relu_kernels_match_numpy_with_nan_and_signed_zero(dtype, numpy_path):
         np.testing.assert_array_equal(np.signbit(a), np.signbit(s))
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("rows", [1, 7, 300])
+def test_relu_backward_colsum_matches_numpy(dtype, rows, numpy_path):
+    rng = np.random.default_rng(2)
+    a = np.maximum(rng.standard_normal((rows, 33)), 0).astype(dtype)
+    delta = rng.standard_normal((rows, 33)).astype(dtype)
+
+    def run():
+        d, total = delta.copy(), np.empty(33, dtype)
+        _fused.relu_backward_colsum(d, a, total)
+        return d, total
+
+    (d_fast, s_fast), (d_slow, s_slow) = run(), numpy_path(run)
+    np.testing.assert_array_equal(d_fast, d_slow)
+    np.testing.assert_array_equal(s_fast, s_slow)
+    np.testing.assert_allclose(s_fast, (delta * (a > 0)).sum(axis=0), rtol=1e-5)
+
+
 def test_add_scaled_matches_numpy(numpy_path):
     rng = np.random.default_rng(1)
     y, x = rng.standard_normal(37), rng.standard_normal(37)

@@ -15,7 +15,7 @@ statistics and drops nothing.
 import numpy as np
 import scipy.sparse as sp
 
-from .._fused import bias_relu
+from .._fused import bias_relu, relu_backward_colsum
 from ..activations import get_activation
 
 __all__ = ["Network", "Workspace"]
@@ -192,17 +192,26 @@ class Network:
         return value
 
     def _backward(self, ws, X, n, delta):
+        summed = False  # whether the bias gradient of layer i is already in
         for i in range(self.layout.n_layers - 1, -1, -1):
             a_prev = X if i == 0 else ws.activations[i - 1][:n]
             _matmul_into(a_prev.T, delta, ws.grad_weights[i])
-            np.sum(delta, axis=0, out=ws.grad_biases[i])
+            if not summed:
+                np.sum(delta, axis=0, out=ws.grad_biases[i])
             if i > 0:
                 delta_prev = ws.deltas[i - 1][:n]
                 np.matmul(delta, ws.weights[i].T, out=delta_prev)
-                delta = self._hidden_backward(ws, i - 1, delta_prev, n)
+                delta, summed = self._hidden_backward(ws, i - 1, delta_prev, n)
 
     def _hidden_backward(self, ws, i, delta, n):
-        """From d(loss)/d(output of hidden layer i) to d(loss)/dz, in place."""
+        """From d(loss)/d(output of hidden layer i) to d(loss)/dz, in place.
+
+        Returns ``delta`` and whether the bias gradient of layer ``i`` was
+        summed on the way (the fused ReLU pass does it).
+        """
+        if self._fuse_bias_relu and self.dropout[i] == 0:
+            relu_backward_colsum(delta, ws.activations[i][:n], ws.grad_biases[i])
+            return delta, True
         if self.dropout[i] > 0:
             delta *= ws.masks[i][:n]
             self.hidden.multiply_derivative(ws.kept[i][:n], delta)
@@ -210,7 +219,7 @@ class Network:
             self.hidden.multiply_derivative(ws.activations[i][:n], delta)
         if self.layout.batch_norm:
             self._batch_norm_backward(ws, i, delta, n)
-        return delta
+        return delta, False
 
     def _batch_norm_backward(self, ws, i, delta, n):
         r"""Gradients of gamma and beta, and ``delta`` to d(loss)/dz.
