@@ -150,6 +150,7 @@ def run_epochs(
     buffers=None,
     epoch_offset=0,
     verbose=0,
+    hook=None,
 ):
     """Train ``params`` in place for up to ``max_epochs`` epochs.
 
@@ -178,6 +179,10 @@ def run_epochs(
     epoch_offset : int
         Epochs run before this call, for messages.
     verbose : int
+    hook : object or None
+        ``hook.epoch_begin()`` before each epoch and ``hook.epoch_end(grad)``
+        after it is recorded (``grad``: the gradient of its last batch);
+        training stops when ``epoch_end`` returns True.
 
     Returns
     -------
@@ -203,6 +208,8 @@ def run_epochs(
     n = X.shape[0]
     last_good = params.copy(), ws.buffers.copy()
     for epoch in range(1, max_epochs + 1):
+        if hook is not None:
+            hook.epoch_begin()
         loss = _run_epoch(network, params, solver, state, ws, batches, rng) / n
         if not (np.isfinite(loss) and np.isfinite(params).all()):
             params[...], ws.buffers[...] = last_good
@@ -221,6 +228,8 @@ def run_epochs(
             if score is not None:
                 message += f", validation score = {score:.6f}"
             print(message)
+        if hook is not None and hook.epoch_end(ws.grad):
+            return epoch, False
         if n_iter_no_change is not None and history.no_improvement_count > (
             n_iter_no_change
         ):
@@ -242,10 +251,12 @@ def run_full_batch(
     buffers=None,
     epoch_offset=0,
     verbose=0,
+    hook=None,
 ):
     """Train ``params`` in place with a full-batch solver (L-BFGS).
 
-    Each iteration of the solver is one entry of the history.
+    Each iteration of the solver is one entry of the history, and one epoch
+    for ``hook`` (see :func:`run_epochs`; no gradient is passed).
 
     Returns
     -------
@@ -266,13 +277,20 @@ def run_full_batch(
         return value, ws.grad.astype(np.float64)
 
     def record(x, value):
+        params[...] = x  # the iterate, not the last line-search point
         history.record(value, params, tol)
         history.learning_rates.append(np.nan)
         if verbose:
             iteration = epoch_offset + len(history.loss_curve)
             print(f"Iteration {iteration}, loss = {value:.8f}")
+        if hook is not None:
+            if hook.epoch_end():
+                raise StopIteration
+            hook.epoch_begin()
 
     start = params.astype(np.float64)
+    if hook is not None:
+        hook.epoch_begin()
     result = solver.run(objective, start, max_iter=max_iter, tol=tol, callback=record)
     x = result.x if np.isfinite(result.x).all() else start
     params[...] = x
