@@ -713,9 +713,9 @@ _COMMON_DOC = """
     n_iter_no_change : int, default=10
         Stop after this many epochs in a row without progress.
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data and stop when
-        its score stops improving; the best parameters are kept. Ignored by
-        full-batch solvers (L-BFGS).
+        Hold out ``validation_fraction`` of the training data (or score the
+        ``X_val`` given to ``fit``) and stop when its score stops improving;
+        the best parameters are kept. Ignored by full-batch solvers (L-BFGS).
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     shuffle : bool, default=True
@@ -760,7 +760,13 @@ _ATTRIBUTES_DOC = """
     best_loss_ : float or None
         Smallest epoch objective; None with early stopping.
     validation_scores_ : list of float or None
-        Score on the held-out set per epoch (with early stopping).
+        Score on the held-out set per epoch (with early stopping, or with
+        ``X_val`` given to ``fit``).
+    validation_loss_curve_ : list of float or None
+        Objective (mean loss + penalty, as ``loss_curve_``) on the held-out
+        set per epoch, in inference mode: the internal split of
+        ``early_stopping`` or the ``X_val`` given to ``fit``. Aligned with
+        ``loss_curve_``; NaN for epochs trained without a validation set.
     best_validation_score_ : float or None
         Best of ``validation_scores_``.
     n_iter_ : int
