@@ -642,6 +642,17 @@ default=None
         -------
         self : object
             The fitted estimator.
+
+        Notes
+        -----
+        With scikit-learn 1.9 or later, callbacks registered by
+        ``set_callbacks`` (:mod:`sklearn.callback`, :mod:`skoptim.callbacks`)
+        see a root task ``"fit"`` and one sub-task ``"epoch"`` per epoch (per
+        iteration for L-BFGS) whose ``fitted_estimator`` is the model of that
+        epoch. A callback returning True at an epoch's end stops training
+        there, without a ``ConvergenceWarning``; the estimator is then the
+        model of that epoch (of the best one with ``early_stopping=True``).
+        ``partial_fit`` reports one leaf task ``"partial_fit"`` per call.
         """
         return self._fit(
             X,

@@ -162,8 +162,8 @@ def snapshot_attributes(estimator, gradient=None):
         attributes["validation_loss_curve_"] = list(curves.losses)
     if history.validation_scores is not None:
         attributes["validation_scores_"] = list(history.validation_scores)
-    elif curves:
-        attributes["validation_scores_"] = list(curves.scores)
+    else:
+        attributes["validation_scores_"] = list(curves.scores) if curves else None
     return attributes
 
 
