@@ -180,6 +180,7 @@ def test_callbacks_inside_pipeline_and_grid_search(digits):
 
 
 @requires_callbacks
+@pytest.mark.filterwarnings("ignore:The estimator StandardScaler does not support")
 def test_auto_propagated_callback_reaches_the_epochs(digits):
     X, y = digits[:2]
     recorder = AutoRecorder()
