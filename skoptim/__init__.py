@@ -7,15 +7,18 @@ objects; :func:`minimize` runs the same solvers on any function.
 """
 
 from . import test_functions
+from ._lr_find import LRFinderResult, lr_find
 from ._minimize import minimize
 from .neural_network import MLPClassifier, MLPRegressor, TrainingDivergedError
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "LRFinderResult",
     "MLPClassifier",
     "MLPRegressor",
     "TrainingDivergedError",
+    "lr_find",
     "minimize",
     "test_functions",
     "__version__",

@@ -44,6 +44,14 @@ from ..optimizers import SOLVERS, resolve_solver
 from ..penalties import PENALTIES, resolve_penalty
 from ..schedules import LinearWarmup, ReduceOnPlateau
 from ._layout import ParamLayout
+from ._monitor import (
+    CallbackSupportMixin,
+    EpochHook,
+    ValidationCurves,
+    ValidationSet,
+    end_fit_task,
+    start_fit_task,
+)
 from ._network import Network
 from ._targets import OneHotLabels
 from ._training import History, TrainingDivergedError, run_epochs, run_full_batch
@@ -87,7 +95,7 @@ def _same_config(a, b):
     return pa.keys() == pb.keys() and all(_same_config(pa[k], pb[k]) for k in pa)
 
 
-class BaseMLP(BaseEstimator):
+class BaseMLP(CallbackSupportMixin, BaseEstimator):
     """Shared parameters, fitting loop and fitted attributes of the MLPs.
 
     Do not use directly; use :class:`MLPClassifier` or :class:`MLPRegressor`.
@@ -329,11 +337,12 @@ class BaseMLP(BaseEstimator):
             return n_samples
         return min(self.batch_size, n_samples)
 
-    def _fit(self, X, y, sample_weight, *, incremental, classes=None):
+    def _fit(self, X, y, sample_weight, *, incremental, classes=None, val=None):
         self._validate_components()
         first_call = not hasattr(self, "_params") or not (
             incremental or self.warm_start
         )
+        X_given, y_given, sw_given = X, y, sample_weight
         X, y = self._validate_training_data(X, y, reset=first_call)
         Y = self._encode_targets(y, first_call, classes, X.dtype)
         sample_weight = self._sample_weight(sample_weight, X, y, incremental)
@@ -341,20 +350,54 @@ class BaseMLP(BaseEstimator):
         self._check_schedule_has_its_quantity(incremental)
         if first_call:
             self._initialize(X, Y)
+            self._validation_curves = ValidationCurves()
         else:
             self._refresh_solver()
             if not incremental:
                 self._history.restart(self.early_stopping)
         network = self._network = self._build_network()
+        validation = self._given_validation_set(network, val)
+        report = {
+            "X": X_given,
+            "y": y_given,
+            "metadata": None if sw_given is None else {"sample_weight": sw_given},
+        }
+        full_batch = getattr(self.solver_, "full_batch", False)
+        task = start_fit_task(
+            self,
+            "partial_fit" if incremental else "fit",
+            0 if incremental else self.max_iter + full_batch,
+            **report,
+        )
+        self._train(
+            network,
+            X,
+            Y,
+            y,
+            sample_weight,
+            incremental=incremental,
+            validation=validation,
+            task=None if incremental else task,
+            report=report,
+        )
+        end_fit_task(self, task, **report)
+        return self
 
-        if getattr(self.solver_, "full_batch", False):
-            return self._fit_full_batch(network, X, Y, sample_weight)
-        early_stopping = self.early_stopping and not incremental
-        validation_score = None
-        if early_stopping:
-            X, Y, y, sample_weight, validation_score = self._split_validation(
+    def _train(
+        self, network, X, Y, y, sample_weight, *, incremental, validation, task, report
+    ):
+        """Run the epochs (or L-BFGS), reporting each to ``task`` when given."""
+        full_batch = getattr(self.solver_, "full_batch", False)
+        early_stopping = self.early_stopping and not incremental and not full_batch
+        if early_stopping and validation is None:
+            X, Y, y, sample_weight, validation = self._split_validation(
                 network, X, Y, y, sample_weight
             )
+        hook = EpochHook(self, task, validation, **report)
+        hook = hook if hook.active else None
+        if full_batch:
+            return self._fit_full_batch(network, X, Y, sample_weight, hook)
+        validation_score = validation.score if early_stopping else None
         n_samples = X.shape[0]
         epochs_before = len(self._history.loss_curve)
         try:
@@ -377,6 +420,7 @@ class BaseMLP(BaseEstimator):
                 buffers=self._buffers,
                 epoch_offset=self.n_iter_,
                 verbose=self.verbose,
+                hook=hook,
             )
         except TrainingDivergedError:
             self._solver_state = self.solver_.init_state(self._params)
@@ -387,14 +431,14 @@ class BaseMLP(BaseEstimator):
             self._params[...] = self._history.best_params
             self._buffers[...] = self._history.best_buffers
         self._update_fitted_attributes(epochs, n_samples)
-        if not incremental and not converged:
+        stopped = hook is not None and hook.stopped
+        if not incremental and not converged and not stopped:
             warnings.warn(
                 f"Stochastic optimizer: maximum iterations ({self.max_iter}) "
                 "reached and the optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
-        return self
 
     def _check_schedule_has_its_quantity(self, incremental):
         """A schedule watching the validation score needs one to watch."""
@@ -447,7 +491,7 @@ class BaseMLP(BaseEstimator):
                 "or a solver such as 'sgd' or 'adam'."
             )
 
-    def _fit_full_batch(self, network, X, Y, sample_weight):
+    def _fit_full_batch(self, network, X, Y, sample_weight, hook=None):
         """Fit with a full-batch solver (L-BFGS); early_stopping is ignored."""
         try:
             n_iter, converged = run_full_batch(
@@ -463,18 +507,18 @@ class BaseMLP(BaseEstimator):
                 buffers=self._buffers,
                 epoch_offset=self.n_iter_,
                 verbose=self.verbose,
+                hook=hook,
             )
         finally:
             self._update_fitted_attributes(0, X.shape[0])
         self.t_ += n_iter * X.shape[0]
-        if not converged:
+        if not converged and not (hook is not None and hook.stopped):
             warnings.warn(
                 f"L-BFGS stopped without meeting tol={self.tol} after "
                 f"{n_iter} iterations (max_iter={self.max_iter}).",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
-        return self
 
     def _update_fitted_attributes(self, epochs, n_samples):
         history = self._history
@@ -491,6 +535,18 @@ class BaseMLP(BaseEstimator):
             self.best_loss_ = None
             self.validation_scores_ = list(history.validation_scores)
             self.best_validation_score_ = history.best_validation_score
+        self._set_validation_curves()
+
+    def _set_validation_curves(self):
+        """``validation_loss_curve_`` (and scores without early stopping)."""
+        curves = getattr(self, "_validation_curves", None)
+        if not curves:
+            self.validation_loss_curve_ = None
+            return
+        curves.pad(len(self._history.loss_curve))
+        self.validation_loss_curve_ = list(curves.losses)
+        if self.validation_scores_ is None:
+            self.validation_scores_ = list(curves.scores)
 
     def _split_validation(self, network, X, Y, y, sample_weight):
         stratify = y if self._stratify_validation(y) else None
@@ -503,20 +559,64 @@ class BaseMLP(BaseEstimator):
                 raise
             # Too few samples per class to stratify: split at random instead.
             parts = train_test_split(*arrays, **split)
-        X_tr, X_val, Y_tr, _, y_tr, y_val = parts[:6]
+        X_tr, X_val, Y_tr, Y_val, y_tr, y_val = parts[:6]
         sw_tr, sw_val = parts[6:8] if sample_weight is not None else (None, None)
+        validation = ValidationSet(self, network, X_val, Y_val, y_val, sw_val)
+        return X_tr, Y_tr, y_tr, sw_tr, validation
 
-        def validation_score(params):
-            logits, out = network.predict_raw(params, X_val, self._buffers)
-            return self._score_outputs(logits, out, y_val, sw_val)
-
-        return X_tr, Y_tr, y_tr, sw_tr, validation_score
+    def _given_validation_set(self, network, val):
+        """The ``X_val, y_val, sample_weight_val`` of fit, validated, or None."""
+        X_val, y_val, sw_val = val if val is not None else (None, None, None)
+        if X_val is None and y_val is None:
+            if sw_val is not None:
+                raise ValueError("sample_weight_val was given without X_val and y_val.")
+            return None
+        if X_val is None or y_val is None:
+            raise ValueError(
+                "X_val and y_val must be given together; got only "
+                f"{'X_val' if y_val is None else 'y_val'}."
+            )
+        X_val, y_val = validate_data(
+            self,
+            X_val,
+            y_val,
+            accept_sparse="csr",
+            dtype=_FLOAT_DTYPES,
+            multi_output=True,
+            y_numeric=not isinstance(self, ClassifierMixin),
+            reset=False,
+        )
+        X_val = X_val.astype(self._params.dtype, copy=False)
+        Y_val = self._encode_targets(y_val, False, None, X_val.dtype)
+        if (
+            y_val.ndim == 2
+            and y_val.shape[1] == 1
+            and isinstance(self, ClassifierMixin)
+        ):
+            y_val = column_or_1d(y_val)
+        if sw_val is not None:
+            sw_val = _check_sample_weight(
+                sw_val, X_val, dtype=X_val.dtype, ensure_non_negative=True
+            )
+        sw_val = self._apply_class_weight(sw_val, y_val, False, X_val.dtype)
+        if sw_val is not None and not sw_val.sum() > 0:
+            raise ValueError("sample_weight_val must have a positive sum.")
+        return ValidationSet(self, network, X_val, Y_val, y_val, sw_val)
 
     def _stratify_validation(self, y):
         return False
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the model to data matrix X and targets y.
 
         Parameters
@@ -527,13 +627,41 @@ class BaseMLP(BaseEstimator):
             Targets (class labels for classification).
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample in the loss.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+default=None
+            Held-out data, as scikit-learn's histogram gradient boosting: when
+            given, ``early_stopping`` scores it instead of splitting off
+            ``validation_fraction`` of ``X``, and ``validation_loss_curve_``
+            and ``validation_scores_`` record it after every epoch (even
+            without early stopping).
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Targets of ``X_val``; required with it.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation samples.
 
         Returns
         -------
         self : object
             The fitted estimator.
+
+        Notes
+        -----
+        With scikit-learn 1.9 or later, callbacks registered by
+        ``set_callbacks`` (:mod:`sklearn.callback`, :mod:`skoptim.callbacks`)
+        see a root task ``"fit"`` and one sub-task ``"epoch"`` per epoch (per
+        iteration for L-BFGS) whose ``fitted_estimator`` is the model of that
+        epoch. A callback returning True at an epoch's end stops training
+        there, without a ``ConvergenceWarning``; the estimator is then the
+        model of that epoch (of the best one with ``early_stopping=True``).
+        ``partial_fit`` reports one leaf task ``"partial_fit"`` per call.
         """
-        return self._fit(X, y, sample_weight, incremental=False)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            incremental=False,
+            val=(X_val, y_val, sample_weight_val),
+        )
 
     # ------------------------------------------------------------------
     # prediction
@@ -599,9 +727,9 @@ _COMMON_DOC = """
     n_iter_no_change : int, default=10
         Stop after this many epochs in a row without progress.
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data and stop when
-        its score stops improving; the best parameters are kept. Ignored by
-        full-batch solvers (L-BFGS).
+        Hold out ``validation_fraction`` of the training data (or score the
+        ``X_val`` given to ``fit``) and stop when its score stops improving;
+        the best parameters are kept. Ignored by full-batch solvers (L-BFGS).
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     shuffle : bool, default=True
@@ -649,7 +777,13 @@ _ATTRIBUTES_DOC = """
     best_loss_ : float or None
         Smallest epoch objective; None with early stopping.
     validation_scores_ : list of float or None
-        Score on the held-out set per epoch (with early stopping).
+        Score on the held-out set per epoch (with early stopping, or with
+        ``X_val`` given to ``fit``).
+    validation_loss_curve_ : list of float or None
+        Objective (mean loss + penalty, as ``loss_curve_``) on the held-out
+        set per epoch, in inference mode: the internal split of
+        ``early_stopping`` or the ``X_val`` given to ``fit``. Aligned with
+        ``loss_curve_``; NaN for epochs trained without a validation set.
     best_validation_score_ : float or None
         Best of ``validation_scores_``.
     n_iter_ : int

@@ -160,6 +160,7 @@ def run_epochs(
     buffers=None,
     epoch_offset=0,
     verbose=0,
+    hook=None,
 ):
     """Train ``params`` in place for up to ``max_epochs`` epochs.
 
@@ -190,6 +191,10 @@ def run_epochs(
     verbose : int
         0: silent; 1: a progress bar; 2: a line per epoch
         (:func:`skoptim._progress.epoch_progress`).
+    hook : object or None
+        ``hook.epoch_begin()`` before each epoch and ``hook.epoch_end(grad)``
+        after it is recorded (``grad``: the gradient of its last batch);
+        training stops when ``epoch_end`` returns True.
 
     Returns
     -------
@@ -216,6 +221,8 @@ def run_epochs(
     last_good = params.copy(), ws.buffers.copy()
     progress = epoch_progress(verbose, max_epochs, epoch_offset)
     for epoch in range(1, max_epochs + 1):
+        if hook is not None:
+            hook.epoch_begin()
         loss = _run_epoch(network, params, solver, state, ws, batches, rng) / n
         if not (np.isfinite(loss) and np.isfinite(params).all()):
             params[...], ws.buffers[...] = last_good
@@ -231,6 +238,9 @@ def run_epochs(
         solver.end_epoch(state, loss=loss, validation_score=score)
         history.record(loss, params, tol, score, ws.buffers)
         progress.update(loss, score)
+        if hook is not None and hook.epoch_end(ws.grad):
+            progress.close()
+            return epoch, False
         if n_iter_no_change is not None and history.no_improvement_count > (
             n_iter_no_change
         ):
@@ -254,10 +264,12 @@ def run_full_batch(
     buffers=None,
     epoch_offset=0,
     verbose=0,
+    hook=None,
 ):
     """Train ``params`` in place with a full-batch solver (L-BFGS).
 
-    Each iteration of the solver is one entry of the history.
+    Each iteration of the solver is one entry of the history, and one epoch
+    for ``hook`` (see :func:`run_epochs`; no gradient is passed).
 
     Returns
     -------
@@ -282,11 +294,18 @@ def run_full_batch(
     progress = epoch_progress(verbose, max_iter, epoch_offset)
 
     def record(x, value):
+        params[...] = x  # the iterate, not the last line-search point
         history.record(value, params, tol)
         history.learning_rates.append(np.nan)
         progress.update(value)
+        if hook is not None:
+            if hook.epoch_end():
+                raise StopIteration
+            hook.epoch_begin()
 
     start = params.astype(np.float64)
+    if hook is not None:
+        hook.epoch_begin()
     result = solver.run(objective, start, max_iter=max_iter, tol=tol, callback=record)
     progress.close()
     x = result.x if np.isfinite(result.x).all() else start
