@@ -37,7 +37,7 @@ def axes_or_new(ax, caller):
     return ax, ax.figure
 
 
-def named_items(objects, parameter, default_name):
+def named_items(objects, parameter, default_name, is_single=None):
     """``(names, objects)`` from one object, a list of them or a dict name->object.
 
     Parameters
@@ -48,13 +48,20 @@ def named_items(objects, parameter, default_name):
         The parameter's name, for the error message.
     default_name : callable
         ``default_name(obj, index)`` gives the name of an unnamed object.
+    is_single : callable, default=None
+        ``is_single(objects)`` tells one object that is itself a dict or a
+        list (a :class:`~scipy.optimize.OptimizeResult` is a dict) from a
+        collection of them.
 
     Returns
     -------
     names : list of str
     values : list
     """
-    if isinstance(objects, Mapping):
+    if is_single is not None and is_single(objects):
+        values = [objects]
+        names = [default_name(objects, 0)]
+    elif isinstance(objects, Mapping):
         names = [str(name) for name in objects]
         values = list(objects.values())
     elif isinstance(objects, list | tuple):

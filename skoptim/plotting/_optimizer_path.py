@@ -121,7 +121,12 @@ class OptimizerPathDisplay:
         import_pyplot(f"{cls.__name__}.from_results")
         if not callable(fun):
             raise TypeError(f"fun must be callable; got {type(fun).__name__}.")
-        names, results = named_items(results, "results", lambda result, i: f"run {i}")
+        names, results = named_items(
+            results,
+            "results",
+            lambda result, i: f"run {i}",
+            is_single=lambda results: hasattr(results, "path"),
+        )
         paths = [_path_of(result) for result in results]
         minima = _known_minima(fun) if _is_auto(minima) else minima
         minima = None if minima is None else _as_points(minima, "minima")
