@@ -168,9 +168,8 @@ class OptimizerPathDisplay:
             self.yy,
             zz,
             levels=_contour_levels(zz, levels, log_levels),
-            cmap="Greys",
-            alpha=0.6,
-            linewidths=0.8,
+            colors="0.65",
+            linewidths=0.7,
         )
         names = self.names or [f"run {i}" for i in range(len(self.paths))]
         lines = [
