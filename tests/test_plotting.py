@@ -75,6 +75,9 @@ def test_validation_scores_drawn_only_where_recorded(fitted):
     )
     assert validation.axes is display.validation_ax_
     assert validation.get_color() == display.line_[1].get_color()
+    legend = display.validation_ax_.get_legend()  # above the twin axes
+    texts = [text.get_text() for text in legend.get_texts()]
+    assert texts == ["sgd", "adam early", "validation score"]
 
 
 def test_validation_can_be_switched_off(fitted):

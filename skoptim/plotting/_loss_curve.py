@@ -162,7 +162,7 @@ class LossCurveDisplay:
         ]
         if shown:
             validation_ax.set_ylabel("validation score (dashed)")
-        ax.legend()
+        _add_legend(ax, validation_ax, lines)
         self.ax_, self.figure_, self.validation_ax_ = ax, figure, validation_ax
         self.line_ = single_or_list(lines)
         self.validation_line_ = single_or_list(validation_lines) if shown else None
@@ -218,6 +218,17 @@ def _as_curve(values, parameter):
             f"{curve.shape}."
         )
     return curve
+
+
+def _add_legend(ax, validation_ax, lines):
+    """A legend of the loss lines, on top of the twin axes when there is one."""
+    if validation_ax is None:
+        ax.legend(handles=lines)
+        return
+    from matplotlib.lines import Line2D
+
+    dashed = Line2D([], [], color="0.4", linestyle="--", label="validation score")
+    validation_ax.legend(handles=[*lines, dashed])
 
 
 def _draw_validation(ax, loss, score, loss_line):
