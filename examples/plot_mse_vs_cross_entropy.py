@@ -102,8 +102,8 @@ for name, curve in wrong.items():
 # first epoch under the cross-entropy, which corrects them within a few
 # epochs and reaches over 90% test accuracy in 20; under the squared error
 # about 70% are confidently wrong, and after 60 epochs half of the
-# training samples still are: its test accuracy stays below that of always answering the majority
-# class (63%).
+# training samples still are: its test accuracy stays below that of always
+# answering the majority class (63%).
 #
 # The curves
 # ----------
