@@ -40,7 +40,8 @@ class WeightDisplay:
         With ``kind="hist"``: the bins, shared by the layers.
     image_ : matplotlib AxesImage
         With ``kind="image"``: the tiled images, one tile per hidden unit,
-        white at 0 (a diverging color map symmetric about 0).
+        white at 0 (a diverging color map symmetric about 0), separated by
+        grey gaps.
     colorbar_ : matplotlib Colorbar
         With ``kind="image"``.
     ax_ : matplotlib Axes
@@ -188,7 +189,7 @@ class WeightDisplay:
                 bins=edges,
                 histtype="step",
                 linewidth=1.5,
-                label=f"layer {i} ({fan_in}x{fan_out}): {zeros:.0%} exactly 0",
+                label=f"coefs_[{i}] ({fan_in}x{fan_out}): {zeros:.0%} exactly 0",
             )
             self.counts_.append(counts)
             self.patches_.append(patches)
@@ -208,15 +209,22 @@ class WeightDisplay:
         shown = weights[:, :n_units]
         mosaic = _tile(shown, image_shape, n_cols)
         limit = float(np.max(np.abs(shown))) or 1.0
+        from matplotlib import colormaps
+
+        cmap = colormaps["RdBu_r"]
         self.image_ = ax.imshow(
-            mosaic, cmap="RdBu_r", vmin=-limit, vmax=limit, interpolation="nearest"
+            mosaic,
+            cmap=cmap.with_extremes(bad="0.4"),  # grey gaps between the tiles
+            vmin=-limit,
+            vmax=limit,
+            interpolation="nearest",
         )
         self.colorbar_ = ax.figure.colorbar(self.image_, ax=ax)
         self.zero_fractions_ = [float(np.mean(shown == 0))]
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_xlabel(
-            f"first-layer weights into {n_units} hidden units: "
+            f"coefs_[0]: weights into {n_units} units, "
             f"{self.zero_fractions_[0]:.0%} exactly 0"
         )
 
