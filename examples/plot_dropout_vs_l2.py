@@ -36,6 +36,7 @@ labels, so there the gap can turn negative.
 # ----
 import warnings
 
+import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
@@ -44,6 +45,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skoptim import MLPClassifier
 from skoptim.optimizers import Adam
+from skoptim.plotting import LossCurveDisplay
 
 X, y = load_digits(return_X_y=True)
 X_pool, X_test, y_pool, y_test = train_test_split(
@@ -165,28 +167,21 @@ noisy = compare(
 # The training objective per epoch (seed 0) with the wrong labels: the mean
 # loss over the epoch's batches, with the penalty for L2 and with units
 # dropped for dropout, so it is not the loss of the model ``predict`` uses.
-try:
-    import matplotlib.pyplot as plt
-except ImportError:
-    print("\nmatplotlib is not installed: skipping the plot.")
-else:
-    fig, (ax, ax_acc) = plt.subplots(1, 2, figsize=(12, 4.5))
-    for name, (clfs, _, _) in noisy.items():
-        ax.plot(clfs[0].loss_curve_, label=name)
-    ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("training objective")
-    ax.set_title("20% wrong training labels: training objective")
-    ax.legend(fontsize="small")
-    names = list(noisy)
-    rows = np.arange(len(names))
-    ax_acc.barh(rows - 0.2, [noisy[n][1] for n in names], 0.4, label="train")
-    ax_acc.barh(rows + 0.2, [noisy[n][2] for n in names], 0.4, label="test")
-    ax_acc.set_yticks(rows, names)
-    ax_acc.invert_yaxis()
-    ax_acc.set_xlim(0.5, 1.0)
-    ax_acc.set_xlabel("accuracy (mean of 3 seeds)")
-    ax_acc.set_title("train (wrong labels) and test (clean) accuracy")
-    ax_acc.legend(loc="lower right")
-    fig.tight_layout()
-    plt.show()
+fig, (ax, ax_acc) = plt.subplots(1, 2, figsize=(12, 4.5))
+LossCurveDisplay.from_estimator(
+    {name: clfs[0] for name, (clfs, _, _) in noisy.items()}, log_scale=True, ax=ax
+)
+ax.legend(fontsize="small")
+ax.set_title("20% wrong training labels: training objective")
+names = list(noisy)
+rows = np.arange(len(names))
+ax_acc.barh(rows - 0.2, [noisy[n][1] for n in names], 0.4, label="train")
+ax_acc.barh(rows + 0.2, [noisy[n][2] for n in names], 0.4, label="test")
+ax_acc.set_yticks(rows, names)
+ax_acc.invert_yaxis()
+ax_acc.set_xlim(0.5, 1.0)
+ax_acc.set_xlabel("accuracy (mean of 3 seeds)")
+ax_acc.set_title("train (wrong labels) and test (clean) accuracy")
+ax_acc.legend(loc="lower right")
+fig.tight_layout()
+plt.show()

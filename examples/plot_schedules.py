@@ -22,6 +22,7 @@ rates back from ``learning_rate_curve_``.
 # -----------------------------
 import warnings
 
+import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
@@ -30,6 +31,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skoptim import MLPClassifier
 from skoptim.optimizers import SGD
+from skoptim.plotting import LossCurveDisplay
 from skoptim.schedules import (
     Constant,
     CosineAnnealing,
@@ -82,23 +84,17 @@ for name, curve in rates.items():
     print(f"{name:<17}" + "".join(f"{curve[t]:>9.5f}" for t in shown))
 
 # %%
-# The same schedules as curves (needs matplotlib).
-try:
-    import matplotlib.pyplot as plt
-except ImportError:
-    print("\nmatplotlib is not installed: skipping the plot.")
-else:
-    fig, axes = plt.subplots(2, 5, figsize=(14, 5), sharex=True, sharey=True)
-    for ax, (name, curve) in zip(axes.ravel(), rates.items()):
-        ax.plot(np.arange(n_steps), curve)
-        unit = "epoch" if name == "ReduceOnPlateau" else "update"
-        ax.set_title(f"{name} (per {unit})", fontsize="medium")
-    for ax in axes[1]:
-        ax.set_xlabel("t")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("learning rate")
-    fig.tight_layout()
-    plt.show()
+# The same schedules as curves.
+fig, axes = plt.subplots(2, 5, figsize=(14, 5), sharex=True, sharey=True)
+for ax, (name, curve) in zip(axes.ravel(), rates.items()):
+    ax.plot(np.arange(n_steps), curve)
+    unit = "epoch" if name == "ReduceOnPlateau" else "update"
+    ax.set_title(f"{name} (per {unit})", fontsize="medium")
+for ax in axes[1]:
+    ax.set_xlabel("t")
+for ax in axes[:, 0]:
+    ax.set_ylabel("learning rate")
+fig.tight_layout()
 
 # %%
 # A decaying rate in the estimator
@@ -128,11 +124,13 @@ print(
     f"{'solver':<28}{'epochs':>7}{'last rate':>11}{'train loss':>12}{'test acc':>10}"
     "  first rates"
 )
+models = {}
 for name, solver in solvers.items():
     clf = MLPClassifier((64,), solver=solver, max_iter=100, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         clf.fit(X_train, y_train)
+    models[name] = clf
     first = ", ".join(f"{rate:.5f}" for rate in clf.learning_rate_curve_[:5])
     print(
         f"{name:<28}{clf.n_iter_:>7}{clf.learning_rate_curve_[-1]:>11.2e}"
@@ -145,3 +143,16 @@ for name, solver in solvers.items():
 # settled. A decay pays off when a rate large enough for fast early progress
 # leaves the mini-batch noise too large near the end; ``loss_curve_`` and
 # ``learning_rate_curve_`` side by side show which case a run is in.
+fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+LossCurveDisplay.from_estimator(models, log_scale=True, ax=axes[0])
+axes[0].set_title("training loss (loss_curve_)")
+for name, clf in models.items():
+    epochs = np.arange(1, clf.n_iter_ + 1)
+    axes[1].plot(epochs, clf.learning_rate_curve_, label=name)
+axes[1].set_yscale("log")
+axes[1].set_xlabel("epoch")
+axes[1].set_ylabel("learning rate of the epoch's last update")
+axes[1].set_title("learning_rate_curve_")
+axes[1].legend()
+fig.tight_layout()
+plt.show()
