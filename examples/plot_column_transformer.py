@@ -1,7 +1,7 @@
 """
-=====================================================================
+======================================================================
 Mixed numeric and string columns: ColumnTransformer in front of an MLP
-=====================================================================
+======================================================================
 
 A neural network needs numbers on comparable scales: here a
 :class:`~sklearn.compose.ColumnTransformer` standardizes the numeric columns
