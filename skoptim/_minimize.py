@@ -59,6 +59,17 @@ def minimize(fun, x0, solver="adam", max_iter=1000, tol=1e-6, callback=None):
         ``success=False``, a message starting with "diverged" and ``x`` the
         last point where both were finite.
 
+    Raises
+    ------
+    ValueError
+        If ``x0`` is not a non-empty finite 1-D array, if ``solver`` is an
+        unknown name or has an invalid hyperparameter (the error names it),
+        or if ``max_iter`` or ``tol`` is negative.
+
+    See Also
+    --------
+    scipy.optimize.minimize : The same result object for scipy's methods.
+
     Notes
     -----
     A first-order solver evaluates ``fun`` at the current point, stops if
@@ -72,17 +83,6 @@ def minimize(fun, x0, solver="adam", max_iter=1000, tol=1e-6, callback=None):
     succeeds only when scipy does and the gradient meets ``tol``: L-BFGS-B
     also reports success when the value stops decreasing, e.g. when every
     trial step lands where ``fun`` is infinite.
-
-    Raises
-    ------
-    ValueError
-        If ``x0`` is not a non-empty finite 1-D array, if ``solver`` is an
-        unknown name or has an invalid hyperparameter (the error names it),
-        or if ``max_iter`` or ``tol`` is negative.
-
-    See Also
-    --------
-    scipy.optimize.minimize : The same result object for scipy's methods.
 
     Examples
     --------
