@@ -1,7 +1,7 @@
 """
-========================================
+=========================================
 Watching over-fitting on a validation set
-========================================
+=========================================
 
 ``fit(X, y, X_val=..., y_val=...)`` takes a held-out validation set, as
 scikit-learn's histogram gradient boosting does. After every epoch the
