@@ -390,6 +390,15 @@ def test_lr_finder_skips_non_finite_losses_and_suggestions():
     assert LRFinderDisplay([1e-3, 1e-2], [1.0, 0.5]).plot().suggestion_lines_ == {}
 
 
+def test_lr_finder_y_axis_is_not_flattened_by_the_explosion():
+    rates = np.logspace(-4, 0, 5)
+    display = LRFinderDisplay(rates, [2.0, 1.8, 1.0, 1.5, 50.0]).plot()
+    bottom, top = display.ax_.get_ylim()
+    assert bottom < 1.0 and 2.0 < top < 50.0
+    flat = LRFinderDisplay(rates[:2], [1.0, 1.0]).plot()  # autoscaled
+    assert flat.ax_.get_ylim()[0] < 1.0 < flat.ax_.get_ylim()[1]
+
+
 @pytest.mark.parametrize(
     "rates, losses, match",
     [

@@ -120,6 +120,10 @@ class LRFinderDisplay:
     def plot(self, ax=None, **kwargs):
         """Draw the curve and mark the suggestions.
 
+        The y-axis spans the curve up to its lowest point, with a margin, so
+        that the explosion of the loss at the end does not flatten the
+        interesting part (``ax_.autoscale()`` shows everything).
+
         Parameters
         ----------
         ax : matplotlib Axes, default=None
@@ -141,6 +145,9 @@ class LRFinderDisplay:
             if np.isfinite(rate)
         }
         ax.set_xscale("log")
+        limits = _interesting_loss_range(losses)
+        if limits is not None:
+            ax.set_ylim(*limits)
         ax.set_xlabel("learning rate")
         ax.set_ylabel("smoothed training loss")
         ax.legend()
@@ -162,6 +169,19 @@ class LRFinderDisplay:
             )
         suggestions = {} if self.suggestions is None else dict(self.suggestions)
         return rates, losses, {str(k): float(v) for k, v in suggestions.items()}
+
+
+def _interesting_loss_range(losses):
+    """y-limits around the loss from its start to its minimum, or None."""
+    finite = losses[np.isfinite(losses)]
+    if finite.size == 0:
+        return None
+    lowest = int(np.argmin(finite))
+    low, high = finite[lowest], finite[: lowest + 1].max()
+    spread = high - low
+    if not spread > 0:
+        return None
+    return low - 0.1 * spread, high + 0.5 * spread
 
 
 def _mark(ax, name, rate, rates, losses):
