@@ -17,12 +17,17 @@ from sklearn.utils.parallel import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
 from ._compare_data import load_bundled
+from ._lr_find import _with_learning_rate
+from ._lr_find import lr_find as range_test
 from ._progress import ProgressBar
 from .neural_network import MLPClassifier, MLPRegressor
-from .optimizers import SOLVERS
+from .optimizers import SOLVERS, resolve_solver
 from .preprocessing import StandardScaler
 
 __all__ = ["build_model", "split", "compare_solvers", "metric_key"]
+
+#: Updates of the learning-rate range test of ``compare --lr-find``.
+LR_FIND_ITER = 100
 
 
 def metric_key(task):
@@ -70,19 +75,84 @@ def split(dataset, random_state):
     )
 
 
-def _fit_one(model, name, X_train, y_train, X_test, y_test, metric):
+def _mlp_param(model, name):
+    """``name`` prefixed with the path of the MLP inside ``build_model``'s model."""
     if hasattr(model, "regressor"):
-        model.set_params(regressor__mlpregressor__solver=name)
-    else:
-        model.set_params(mlpclassifier__solver=name)
-    start = time.perf_counter()
-    # One BLAS thread: these matrices are small, and BLAS threads fighting
-    # over the cores (or over the other jobs' cores) make them many times
-    # slower.
+        return f"regressor__mlpregressor__{name}"
+    return f"mlpclassifier__{name}"
+
+
+def _has_learning_rate(name):
+    """Whether solver ``name`` takes steps of a learning rate (not L-BFGS)."""
+    return not getattr(resolve_solver(name), "full_batch", False)
+
+
+def _suggested_rate(model, X_train, y_train, num_iter):
+    """The range test of ``model``'s MLP on the training split.
+
+    It runs on the very pipeline that is fitted next (preprocessing, and
+    for a regression the standardized target), so the rates match.
+
+    Returns
+    -------
+    result : LRFinderResult
+        Its ``suggestion`` is the valley rule.
+    """
+    if hasattr(model, "regressor"):  # TransformedTargetRegressor
+        y = np.asarray(y_train, dtype=np.float64)
+        scaled = clone(model.transformer).fit_transform(y.reshape(len(y), -1))
+        y_train = scaled.reshape(y.shape)
+        model = model.regressor
+    return range_test(model, X_train, y_train, num_iter=num_iter)
+
+
+def _tune_learning_rate(model, name, X_train, y_train, num_iter):
+    """Set the solver's learning rate to the range test's suggestion.
+
+    Returns
+    -------
+    info : dict
+        ``learning_rate`` (the rate set, or None when the solver keeps its
+        default), ``lr_note`` (why, when it does), and the curve of the test
+        (``lr_find_rates``, ``lr_find_losses``, ``lr_find_suggestion``).
+    """
+    if not _has_learning_rate(name):
+        return {
+            "learning_rate": None,
+            "lr_note": "no learning rate (line search): fitted with its defaults",
+        }
+    result = _suggested_rate(model, X_train, y_train, num_iter)
+    info = {
+        "lr_find_rates": [float(v) for v in result.learning_rates],
+        "lr_find_losses": [float(v) for v in result.losses],
+        "lr_find_suggestion": result.suggestion,
+    }
+    if not np.isfinite(result.suggestion):
+        return {
+            **info,
+            "learning_rate": None,
+            "lr_note": "the range test found no finite loss: default rate kept",
+        }
+    solver = _with_learning_rate(name, result.suggestion)
+    model.set_params(**{_mlp_param(model, "solver"): solver})
+    return {**info, "learning_rate": result.suggestion}
+
+
+def _fit_one(model, name, X_train, y_train, X_test, y_test, metric, lr_find_iter):
+    model.set_params(**{_mlp_param(model, "solver"): name})
     with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
+        tuned = (
+            {}
+            if lr_find_iter is None
+            else _tune_learning_rate(model, name, X_train, y_train, lr_find_iter)
+        )
+        start = time.perf_counter()
+        # One BLAS thread: these matrices are small, and BLAS threads
+        # fighting over the cores (or over the other jobs' cores) make them
+        # many times slower.
         model.fit(X_train, y_train)
-    seconds = time.perf_counter() - start
+        seconds = time.perf_counter() - start
     network = _network(model)
     return {
         "solver": name,
@@ -94,6 +164,7 @@ def _fit_one(model, name, X_train, y_train, X_test, y_test, metric):
         "validation_scores": [
             float(v) for v in (getattr(network, "validation_scores_", None) or [])
         ],
+        **tuned,
     }
 
 
@@ -108,6 +179,8 @@ def compare_solvers(
     penalty="l2",
     alpha=1e-4,
     early_stopping=False,
+    lr_find=False,
+    lr_find_iter=LR_FIND_ITER,
     n_jobs=None,
     progress=False,
 ):
@@ -124,6 +197,13 @@ def compare_solvers(
         A bundled data set's name or a :class:`~skoptim._compare_data.Dataset`.
     hidden_layer_sizes, max_iter, batch_size, penalty, alpha, early_stopping
         The MLP's parameters.
+    lr_find : bool, default=False
+        Before each fit, run :func:`skoptim.lr_find` (the range test) on the
+        training split, with the same pipeline, and train at its
+        ``suggestion`` (the valley rule). Solvers without a learning rate
+        (L-BFGS) keep their defaults.
+    lr_find_iter : int, default=100
+        Updates of each range test (its ``num_iter``).
     n_jobs : int, default=None
         Solvers fitted in parallel (joblib; -1: all cores).
     progress : bool, default=False
@@ -135,7 +215,11 @@ def compare_solvers(
         One row per solver, in the order given: ``solver``, ``epochs``,
         ``train_loss``, ``test_accuracy`` (classification) or ``test_r2``
         (regression), ``fit_seconds``, and the curves ``loss_curve`` and
-        ``validation_scores`` (empty without early stopping).
+        ``validation_scores`` (empty without early stopping). With
+        ``lr_find``, also ``learning_rate`` (the rate trained with, or None
+        where the solver kept its default, with the reason in ``lr_note``)
+        and the range test's ``lr_find_rates``, ``lr_find_losses`` and
+        ``lr_find_suggestion``.
     """
     if isinstance(dataset, str):
         dataset = load_bundled(dataset)
@@ -152,10 +236,9 @@ def compare_solvers(
     )
     X_train, X_test, y_train, y_test = split(dataset, random_state)
     metric = metric_key(dataset.task)
-    jobs = (
-        delayed(_fit_one)(clone(model), name, X_train, y_train, X_test, y_test, metric)
-        for name in names
-    )
+    data = (X_train, y_train, X_test, y_test, metric)
+    num_iter = lr_find_iter if lr_find else None
+    jobs = (delayed(_fit_one)(clone(model), name, *data, num_iter) for name in names)
     bar = ProgressBar(len(names), "compare") if progress else None
     rows = []
     for row in Parallel(n_jobs=n_jobs, return_as="generator")(jobs):

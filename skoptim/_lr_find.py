@@ -25,9 +25,7 @@ from .neural_network._training import _apply_prox, _BatchSource
 from .optimizers import resolve_solver
 from .schedules import ExponentialDecay
 
-__all__ = ["LRFinderDisplay", "LRFinderResult", "lr_find"]
-
-INSTALL_HINT = 'pip install "skoptim[plot]"'
+__all__ = ["LRFinderResult", "lr_find"]
 
 
 class LRFinderResult:
@@ -81,71 +79,12 @@ class LRFinderResult:
 
         Returns
         -------
-        display : LRFinderDisplay
+        display : skoptim.plotting.LRFinderDisplay
+            The drawn curve, with the suggested rates marked.
         """
+        from .plotting import LRFinderDisplay
+
         return LRFinderDisplay.from_result(self, ax=ax)
-
-
-class LRFinderDisplay:
-    """Loss against log learning rate, with the suggested rates marked.
-
-    Build it with :meth:`from_result` or :meth:`from_estimator`.
-
-    Parameters
-    ----------
-    result : LRFinderResult
-
-    Attributes
-    ----------
-    line_ : matplotlib Line2D
-    suggestion_lines_ : dict of str to matplotlib Line2D
-    ax_ : matplotlib Axes
-    figure_ : matplotlib Figure
-    """
-
-    def __init__(self, result):
-        self.result = result
-
-    @classmethod
-    def from_result(cls, result, *, ax=None):
-        """Draw the result of :func:`lr_find`."""
-        return cls(result).plot(ax=ax)
-
-    @classmethod
-    def from_estimator(cls, estimator, X, y, *, ax=None, **kwargs):
-        """Run :func:`lr_find` (``kwargs`` are its options) and draw it."""
-        return cls.from_result(lr_find(estimator, X, y, **kwargs), ax=ax)
-
-    def plot(self, ax=None):
-        """Draw on ``ax`` (a new figure when None); returns ``self``."""
-        try:
-            import matplotlib.pyplot as plt
-        except ImportError as error:
-            raise ImportError(
-                "LRFinderDisplay.plot needs matplotlib, which is not installed. "
-                f"Install it with: {INSTALL_HINT}"
-            ) from error
-        if ax is None:
-            _, ax = plt.subplots()
-        result = self.result
-        (self.line_,) = ax.plot(result.learning_rates, result.losses, label="loss")
-        self.suggestion_lines_ = {}
-        markers = {"steepest": "o", "minimum": "s", "valley": "D"}
-        for name, rate in result.suggestions.items():
-            loss = np.interp(np.log(rate), np.log(result.learning_rates), result.losses)
-            (self.suggestion_lines_[name],) = ax.plot(
-                [rate],
-                [loss],
-                linestyle="",
-                marker=markers[name],
-                label=f"{name}: {rate:.2g}",
-            )
-        ax.set_xscale("log")
-        ax.set_xlabel("learning rate")
-        ax.set_ylabel("smoothed training loss")
-        ax.legend()
-        self.ax_, self.figure_ = ax, ax.figure
-        return self
 
 
 def _steepest(rates, losses):

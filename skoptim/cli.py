@@ -3,7 +3,8 @@
 ``skoptim compare`` trains an MLP once with each solver (by default
 :class:`~skoptim.MLPClassifier` on scikit-learn's bundled digits data) and
 prints a table, CSV or JSON of the results; ``--plot`` draws their loss and
-validation curves.
+validation curves; ``--lr-find`` trains each solver at the learning rate that
+:func:`skoptim.lr_find` suggests.
 """
 
 import argparse
@@ -13,7 +14,7 @@ import json
 import os
 import sys
 
-from ._compare import compare_solvers, metric_key
+from ._compare import LR_FIND_ITER, compare_solvers, metric_key
 from ._compare_data import BUNDLED, load_bundled, read_csv
 from .optimizers import SOLVERS
 from .penalties import PENALTIES
@@ -30,20 +31,41 @@ _COLUMNS = ("solver", "epochs", "train_loss", None, "fit_seconds")
 
 def _columns(rows):
     metric = "test_r2" if rows and "test_r2" in rows[0] else "test_accuracy"
-    return [metric if column is None else column for column in _COLUMNS]
+    columns = [metric if column is None else column for column in _COLUMNS]
+    if rows and "learning_rate" in rows[0]:  # compare --lr-find
+        columns.insert(1, "learning_rate")
+    return columns
+
+
+def _rate_cell(rate):
+    return f"{'-':>9}" if rate is None else f"{rate:>9.3g}"
 
 
 def format_table(rows):
-    """The rows of :func:`compare_solvers` as an aligned text table."""
-    score = "test R^2" if _columns(rows)[3] == "test_r2" else "test acc"
-    header = f"{'solver':<10} {'epochs':>6} {'train loss':>11} "
-    header += f"{score:>9} {'fit s':>7}"
+    """The rows of :func:`compare_solvers` as an aligned text table.
+
+    With ``--lr-find`` rows, a learning rate column follows the solver, and
+    a note below the table names the solvers that kept their default rate.
+    """
+    columns = _columns(rows)
+    tuned = "learning_rate" in columns
+    score = "test R^2" if "test_r2" in columns else "test acc"
+    header = f"{'solver':<10} " + (f"{'lr':>9} " if tuned else "")
+    header += f"{'epochs':>6} {'train loss':>11} {score:>9} {'fit s':>7}"
     lines = [header, "-" * len(header)]
     for row in rows:
-        solver, epochs, loss, metric, seconds = (row[c] for c in _columns(rows))
+        values = {column: row[column] for column in columns}
+        solver, *_, epochs, loss, metric, seconds = values.values()
+        rate = _rate_cell(values["learning_rate"]) + " " if tuned else ""
         lines.append(
-            f"{solver:<10} {epochs:>6d} {loss:>11.5f} {metric:>9.4f} {seconds:>7.2f}"
+            f"{solver:<10} {rate}{epochs:>6d} {loss:>11.5f} {metric:>9.4f} "
+            f"{seconds:>7.2f}"
         )
+    if tuned:
+        lines.append("lr: the valley suggestion of skoptim.lr_find")
+        lines += [
+            f"{row['solver']}: {row['lr_note']}" for row in rows if "lr_note" in row
+        ]
     return "\n".join(lines)
 
 
@@ -217,6 +239,21 @@ def _add_compare(commands):
         help="solvers fitted in parallel, -1 for all cores (default: 1)",
     )
     add(
+        "--lr-find",
+        action="store_true",
+        help="before each fit, run the learning-rate range test (skoptim.lr_find) "
+        "on the training split and train at its suggestion (the valley rule); "
+        "L-BFGS, without a learning rate, keeps its defaults. With --plot, the "
+        "range tests are saved too, as FILE_lr.png",
+    )
+    add(
+        "--lr-find-iter",
+        type=_positive_int,
+        default=LR_FIND_ITER,
+        metavar="N",
+        help=f"updates of each range test (default: {LR_FIND_ITER}; at least 2)",
+    )
+    add(
         "--plot",
         metavar="FILE.png",
         help="save the loss curves (and validation curves with --early-stopping), "
@@ -277,11 +314,27 @@ def _header(dataset, n_train, n_test):
     return f"{estimator} on {dataset.name} ({n_train} train / {n_test} test samples)"
 
 
+def _lr_find_about(args, rows):
+    """The JSON fields of ``--lr-find``: how the rates were chosen."""
+    if not args.lr_find:
+        return {}
+    notes = {row["solver"]: row["lr_note"] for row in rows if "lr_note" in row}
+    return {
+        "lr_find": {
+            "rule": "valley",
+            "num_iter": args.lr_find_iter,
+            "default_kept": notes,
+        }
+    }
+
+
 def run_compare(args, parser):
     """Run ``skoptim compare`` for parsed ``args``; returns the output text."""
     dataset = _load_dataset(args, parser)
     if args.plot:
         _check_plot_backend(parser)
+    if args.lr_find and args.lr_find_iter < 2:
+        parser.error("argument --lr-find-iter: the range test needs at least 2")
     rows = compare_solvers(
         args.solvers,
         args.seed,
@@ -292,15 +345,20 @@ def run_compare(args, parser):
         penalty=None if args.penalty == "none" else args.penalty,
         alpha=args.alpha,
         early_stopping=args.early_stopping,
+        lr_find=args.lr_find,
+        lr_find_iter=args.lr_find_iter,
         n_jobs=args.jobs,
         progress=not args.quiet and sys.stderr.isatty(),
     )
     n_test = -(-len(dataset.y) // 4)  # train_test_split's ceil(0.25 * n)
     n_train = len(dataset.y) - n_test
     if args.plot:
-        from ._compare_plot import plot_curves
+        from ._compare_plot import lr_plot_path, plot_curves, plot_lr_find
 
-        plot_curves(rows, args.plot, title=_header(dataset, n_train, n_test))
+        title = _header(dataset, n_train, n_test)
+        plot_curves(rows, args.plot, title=title)
+        if args.lr_find:
+            plot_lr_find(rows, lr_plot_path(args.plot), title=title)
     if args.format == "csv":
         return format_csv(rows)
     if args.format == "json":
@@ -312,6 +370,7 @@ def run_compare(args, parser):
             metric=metric_key(dataset.task),
             n_train=n_train,
             n_test=n_test,
+            **_lr_find_about(args, rows),
         )
     return _header(dataset, n_train, n_test) + "\n" + format_table(rows)
 

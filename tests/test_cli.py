@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from skoptim import _progress
+from skoptim import _progress, lr_find
 from skoptim._compare import build_model, split
 from skoptim._compare_data import infer_task, load_bundled, read_csv
-from skoptim._compare_plot import plot_curves
+from skoptim._compare_plot import lr_plot_path, plot_curves, plot_lr_find
 from skoptim.cli import compare_solvers, format_table, main
-from skoptim.optimizers import SOLVERS
+from skoptim.optimizers import SOLVERS, Adam
 from skoptim.preprocessing import OneHotEncoder, StandardScaler
 
 
@@ -442,3 +442,161 @@ def test_no_progress_bar_with_quiet_or_off_a_terminal(capsys, monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     _, err = run(capsys, "--dataset", "iris", "--solvers", "adam", "--quiet", *FAST)
     assert err == ""
+
+
+# ----------------------------------------------------------------------
+# --lr-find: each solver trains at the rate skoptim.lr_find suggests
+
+LR_FAST = [*FAST, "--lr-find", "--lr-find-iter", "30"]
+
+
+@pytest.fixture(scope="module")
+def tuned_rows():
+    return compare_solvers(
+        ["adam", "lbfgs"],
+        dataset="iris",
+        hidden_layer_sizes=(8,),
+        max_iter=5,
+        lr_find=True,
+        lr_find_iter=30,
+    )
+
+
+def iris_model(solver):
+    return build_model(
+        load_bundled("iris"),
+        hidden_layer_sizes=(8,),
+        max_iter=5,
+        solver=solver,
+        random_state=0,
+    )
+
+
+def test_lr_find_trains_at_the_suggested_rate(tuned_rows):
+    X_train, _, y_train, _ = split(load_bundled("iris"), 0)
+    # the range test on the same pipeline and training split
+    result = lr_find(iris_model("adam"), X_train, y_train, num_iter=30)
+    adam = tuned_rows[0]
+    assert adam["learning_rate"] == result.suggestion
+    assert adam["lr_find_suggestion"] == result.suggestion
+    np.testing.assert_array_equal(adam["lr_find_losses"], result.losses)
+    assert result.suggestion != Adam().learning_rate
+    # the fit used it: same curve as a fit at that rate
+    with pytest.warns(ConvergenceWarning):
+        tuned = iris_model(Adam(learning_rate=result.suggestion)).fit(X_train, y_train)
+    np.testing.assert_array_equal(adam["loss_curve"], tuned[-1].loss_curve_)
+
+
+def test_lr_find_leaves_lbfgs_at_its_defaults(tuned_rows):
+    lbfgs = tuned_rows[1]
+    assert lbfgs["learning_rate"] is None
+    assert "line search" in lbfgs["lr_note"]
+    assert "lr_find_rates" not in lbfgs
+    plain = compare_solvers(
+        ["lbfgs"], dataset="iris", hidden_layer_sizes=(8,), max_iter=5
+    )[0]
+    assert lbfgs["loss_curve"] == plain["loss_curve"]
+    assert "learning_rate" not in plain
+
+
+def test_lr_find_sets_the_rate_of_a_regression_on_its_scaled_target():
+    rows = compare_solvers(
+        ["sgd"],
+        dataset="diabetes",
+        hidden_layer_sizes=(8,),
+        max_iter=3,
+        lr_find=True,
+        lr_find_iter=20,
+    )
+    dataset = load_bundled("diabetes")
+    X_train, _, y_train, _ = split(dataset, 0)
+    model = build_model(
+        dataset, hidden_layer_sizes=(8,), max_iter=3, solver="sgd", random_state=0
+    )
+    y_scaled = StandardScaler().fit_transform(y_train.reshape(-1, 1)).ravel()
+    result = lr_find(model.regressor, X_train, y_scaled, num_iter=20)
+    assert rows[0]["learning_rate"] == result.suggestion
+
+
+def test_lr_find_adds_a_learning_rate_column(capsys):
+    out, _ = run(capsys, "--dataset", "iris", "--solvers", "adam,lbfgs", *LR_FAST)
+    lines = out.splitlines()
+    assert lines[1].split()[:3] == ["solver", "lr", "epochs"]
+    adam, lbfgs = lines[3].split(), lines[4].split()
+    assert adam[0] == "adam" and float(adam[1]) > 0
+    assert lbfgs[:2] == ["lbfgs", "-"]
+    assert "valley" in lines[5]
+    assert lines[6].startswith("lbfgs: no learning rate (line search)")
+
+    out, _ = run(
+        capsys,
+        "--dataset",
+        "iris",
+        "--solvers",
+        "adam,lbfgs",
+        "--format",
+        "csv",
+        *LR_FAST,
+    )
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0])[:2] == ["solver", "learning_rate"]
+    assert float(rows[0]["learning_rate"]) == pytest.approx(float(adam[1]), rel=1e-2)
+    assert rows[1]["learning_rate"] == ""
+
+
+def test_lr_find_json_says_how_rates_were_chosen(capsys):
+    out, _ = run(
+        capsys,
+        "--dataset",
+        "iris",
+        "--solvers",
+        "nadam,lbfgs",
+        "--format",
+        "json",
+        *LR_FAST,
+    )
+    report = json.loads(out)
+    assert report["lr_find"]["rule"] == "valley"
+    assert report["lr_find"]["num_iter"] == 30
+    assert list(report["lr_find"]["default_kept"]) == ["lbfgs"]
+    nadam, lbfgs = report["results"]
+    assert nadam["learning_rate"] > 0 and lbfgs["learning_rate"] is None
+    assert "lr_find_rates" not in nadam  # the curves stay out of the output
+
+
+def test_lr_find_with_plot_saves_the_range_tests(capsys, tmp_path):
+    pytest.importorskip("matplotlib")
+    path = tmp_path / "curves.png"
+    run(
+        capsys,
+        "--dataset",
+        "iris",
+        "--solvers",
+        "adam,lbfgs",
+        "--plot",
+        str(path),
+        *LR_FAST,
+    )
+    assert (tmp_path / "curves_lr.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert path.exists()
+
+
+def test_plot_lr_find_draws_one_panel_per_tested_solver(tuned_rows, tmp_path):
+    pytest.importorskip("matplotlib")
+    figure = plot_lr_find(tuned_rows, tmp_path / "lr.svg")
+    (ax,) = [ax for ax in figure.axes if ax.get_visible()]
+    assert ax.get_title() == "adam" and ax.get_xscale() == "log"
+    np.testing.assert_array_equal(
+        ax.lines[0].get_xdata(), tuned_rows[0]["lr_find_rates"]
+    )
+    np.testing.assert_array_equal(
+        ax.lines[0].get_ydata(), tuned_rows[0]["lr_find_losses"]
+    )
+    assert ax.lines[1].get_xdata()[0] == tuned_rows[0]["learning_rate"]
+    assert plot_lr_find(tuned_rows[1:], tmp_path / "none.svg") is None
+    assert lr_plot_path("out/c.png") == "out/c_lr.png"
+
+
+def test_lr_find_iter_needs_two_updates(capsys):
+    err = expect_usage_error(capsys, "--lr-find", "--lr-find-iter", "1")
+    assert "--lr-find-iter" in err and "at least 2" in err

@@ -12,8 +12,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier as SklearnMLPClassifier
 from sklearn.pipeline import make_pipeline
 
-from skoptim import MLPClassifier, MLPRegressor, minimize
-from skoptim.plotting import LossCurveDisplay, OptimizerPathDisplay, WeightDisplay
+from skoptim import MLPClassifier, MLPRegressor, lr_find, minimize
+from skoptim.plotting import (
+    LossCurveDisplay,
+    LRFinderDisplay,
+    OptimizerPathDisplay,
+    WeightDisplay,
+)
 from skoptim.preprocessing import StandardScaler
 from skoptim.test_functions import MINIMA, STARTS, beale, rosenbrock, scaled_quadratic
 
@@ -327,6 +332,88 @@ def test_weight_display_rejects_bad_input(l1_and_l2, digits):
 
 
 # ----------------------------------------------------------------------
+# LRFinderDisplay
+@pytest.fixture(scope="module")
+def lr_result(digits):
+    return lr_find(MLPClassifier((8,), random_state=0), *digits, num_iter=40)
+
+
+def test_lr_finder_line_holds_loss_against_learning_rate(lr_result):
+    display = LRFinderDisplay.from_result(lr_result)
+    np.testing.assert_array_equal(display.line_.get_xdata(), lr_result.learning_rates)
+    np.testing.assert_array_equal(display.line_.get_ydata(), lr_result.losses)
+    assert display.ax_.get_xscale() == "log"
+    assert display.ax_.get_xlabel() == "learning rate"
+    assert display.figure_ is display.ax_.figure
+
+
+def test_lr_finder_marks_each_suggestion_on_the_curve(lr_result):
+    display = LRFinderDisplay.from_result(lr_result)
+    assert set(display.suggestion_lines_) == set(lr_result.suggestions)
+    log_rates = np.log(lr_result.learning_rates)
+    for name, rate in lr_result.suggestions.items():
+        marker = display.suggestion_lines_[name]
+        assert marker.get_xdata()[0] == rate
+        on_curve = np.interp(np.log(rate), log_rates, lr_result.losses)
+        assert marker.get_ydata()[0] == pytest.approx(on_curve)
+        assert marker.get_label() == f"{name}: {rate:.2g}"
+        assert marker.get_linestyle() == "None"
+    legend = [text.get_text() for text in display.ax_.get_legend().get_texts()]
+    assert legend[0] == "loss" and len(legend) == 4
+
+
+def test_lr_finder_result_plot_draws_on_the_given_axes(lr_result):
+    _, ax = plt.subplots()
+    display = lr_result.plot(ax=ax)
+    assert isinstance(display, LRFinderDisplay) and display.ax_ is ax
+    np.testing.assert_array_equal(display.line_.get_ydata(), lr_result.losses)
+
+
+def test_lr_finder_from_estimator_runs_the_range_test(digits, lr_result):
+    estimator = MLPClassifier((8,), random_state=0)
+    display = LRFinderDisplay.from_estimator(
+        estimator, *digits, lr_find_params={"num_iter": 40}, color="k"
+    )
+    np.testing.assert_array_equal(display.line_.get_ydata(), lr_result.losses)
+    assert display.line_.get_color() == "k"
+    assert display.suggestions == lr_result.suggestions
+    with pytest.raises(NotFittedError):
+        estimator.predict(digits[0])
+
+
+def test_lr_finder_skips_non_finite_losses_and_suggestions():
+    display = LRFinderDisplay(
+        [1e-3, 1e-2, 1e-1, 1.0], [2.0, 1.0, 3.0, np.inf], {"a": 0.1, "b": np.nan}
+    ).plot()
+    assert set(display.suggestion_lines_) == {"a"}
+    assert display.suggestion_lines_["a"].get_ydata()[0] == pytest.approx(3.0)
+    assert LRFinderDisplay([1e-3, 1e-2], [1.0, 0.5]).plot().suggestion_lines_ == {}
+
+
+def test_lr_finder_y_axis_is_not_flattened_by_the_explosion():
+    rates = np.logspace(-4, 0, 5)
+    display = LRFinderDisplay(rates, [2.0, 1.8, 1.0, 1.5, 50.0]).plot()
+    bottom, top = display.ax_.get_ylim()
+    assert bottom < 1.0 and 2.0 < top < 50.0
+    flat = LRFinderDisplay(rates[:2], [1.0, 1.0]).plot()  # autoscaled
+    assert flat.ax_.get_ylim()[0] < 1.0 < flat.ax_.get_ylim()[1]
+
+
+@pytest.mark.parametrize(
+    "rates, losses, match",
+    [
+        ([1e-3, 1e-2], [1.0], "same length"),
+        ([[1e-3, 1e-2]], [[1.0, 0.5]], "1-D"),
+        ([0.0, 1e-2], [1.0, 0.5], "positive"),
+        ([], [], "positive"),
+    ],
+)
+def test_lr_finder_rejects_bad_data(rates, losses, match):
+    with pytest.raises(ValueError, match=match):
+        LRFinderDisplay(rates, losses).plot()
+
+
+# ----------------------------------------------------------------------
 # without matplotlib
 @pytest.fixture
 def no_matplotlib(monkeypatch):
@@ -348,3 +435,7 @@ def test_plots_without_matplotlib_say_how_to_install_it(
         OptimizerPathDisplay.from_results(rosenbrock, rosenbrock_runs)
     with pytest.raises(ImportError, match=hint):
         WeightDisplay.from_estimator(fitted["sgd"])
+    with pytest.raises(ImportError, match=hint):
+        LRFinderDisplay([1e-3, 1e-2], [1.0, 0.5]).plot()
+    with pytest.raises(ImportError, match=hint):  # before running the test
+        LRFinderDisplay.from_estimator(MLPClassifier(), [[0.0]], [0])
