@@ -8,7 +8,12 @@ objects; :func:`minimize` runs the same solvers on any function.
 
 from . import test_functions
 from ._minimize import minimize
-from .neural_network import MLPClassifier, MLPRegressor, TrainingDivergedError
+from .neural_network import (
+    MLPClassifier,
+    MLPRegressor,
+    TrainingDivergedError,
+    TrainingDivergedWarning,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -16,6 +21,7 @@ __all__ = [
     "MLPClassifier",
     "MLPRegressor",
     "TrainingDivergedError",
+    "TrainingDivergedWarning",
     "minimize",
     "test_functions",
     "__version__",

@@ -45,6 +45,7 @@ from ..penalties import PENALTIES, resolve_penalty
 from ..schedules import LinearWarmup, ReduceOnPlateau
 from ._layout import ParamLayout
 from ._network import Network
+from ._safeguards import TrainingDivergedWarning
 from ._training import History, TrainingDivergedError, run_epochs, run_full_batch
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -118,6 +119,7 @@ class BaseMLP(BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "batch_normalization": ["boolean"],
         "batch_norm_momentum": [Interval(Real, 0, 1, closed="both")],
+        "on_divergence": [StrOptions({"raise", "warn"})],
     }
 
     def __init__(
@@ -143,6 +145,7 @@ class BaseMLP(BaseEstimator):
         dropout=0.0,
         batch_normalization=False,
         batch_norm_momentum=0.1,
+        on_divergence="raise",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -164,6 +167,7 @@ class BaseMLP(BaseEstimator):
         self.dropout = dropout
         self.batch_normalization = batch_normalization
         self.batch_norm_momentum = batch_norm_momentum
+        self.on_divergence = on_divergence
 
     # ------------------------------------------------------------------
     # fitted attributes built from the flat parameter buffer
@@ -377,11 +381,13 @@ class BaseMLP(BaseEstimator):
                 epoch_offset=self.n_iter_,
                 verbose=self.verbose,
             )
-        except TrainingDivergedError:
+        except (TrainingDivergedError, KeyboardInterrupt) as stop:
+            # the loop restored a finite model; its solver state is stale
             self._solver_state = self.solver_.init_state(self._params)
             epochs = len(self._history.loss_curve) - epochs_before
             self._update_fitted_attributes(epochs, n_samples)
-            raise
+            self._report_stop(stop)
+            return self
         if early_stopping and self._history.best_params is not None:
             self._params[...] = self._history.best_params
             self._buffers[...] = self._history.best_buffers
@@ -394,6 +400,21 @@ class BaseMLP(BaseEstimator):
                 stacklevel=3,
             )
         return self
+
+    def _report_stop(self, stop):
+        """Warn about an early stop of training, then re-raise unless asked
+        (``on_divergence="warn"``) to keep the last finite model."""
+        if isinstance(stop, KeyboardInterrupt):
+            warnings.warn(
+                f"Training was interrupted: {type(self).__name__} keeps the "
+                f"model of the last completed epoch ({self.n_iter_}).",
+                RuntimeWarning,
+                stacklevel=4,
+            )
+            raise stop
+        if self.on_divergence == "raise":
+            raise stop
+        warnings.warn(str(stop), TrainingDivergedWarning, stacklevel=4)
 
     def _check_schedule_has_its_quantity(self, incremental):
         """A schedule watching the validation score needs one to watch."""
@@ -463,8 +484,11 @@ class BaseMLP(BaseEstimator):
                 epoch_offset=self.n_iter_,
                 verbose=self.verbose,
             )
-        finally:
+        except (TrainingDivergedError, KeyboardInterrupt) as stop:
             self._update_fitted_attributes(0, X.shape[0])
+            self._report_stop(stop)
+            return self
+        self._update_fitted_attributes(0, X.shape[0])
         self.t_ += n_iter * X.shape[0]
         if not converged:
             warnings.warn(
@@ -625,6 +649,18 @@ _COMMON_DOC = """
         running statistics.
     batch_norm_momentum : float, default=0.1
         Weight of each batch in the running statistics (torch's convention).
+    on_divergence : {"raise", "warn"}, default="raise"
+        What happens when training diverges: the loss or a parameter becomes
+        non-finite (checked after every batch), or the final model predicts
+        non-finite values on the training data. Training stops at once and
+        the parameters go back to the latest epoch whose model predicts
+        finite values (the curves are trimmed to it, the solver state starts
+        afresh); then ``"raise"`` raises :class:`~skoptim.TrainingDivergedError`
+        and ``"warn"`` issues a :class:`~skoptim.TrainingDivergedWarning` and
+        returns the fitted estimator. Either message names the epoch and
+        suggests a smaller learning rate. ``partial_fit`` behaves the same.
+        A ``KeyboardInterrupt`` during training likewise keeps the last
+        completed epoch, warns and is re-raised.
 """
 
 _ATTRIBUTES_DOC = """
@@ -736,6 +772,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         dropout=0.0,
         batch_normalization=False,
         batch_norm_momentum=0.1,
+        on_divergence="raise",
         class_weight=None,
     ):
         super().__init__(
@@ -759,6 +796,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             dropout=dropout,
             batch_normalization=batch_normalization,
             batch_norm_momentum=batch_norm_momentum,
+            on_divergence=on_divergence,
         )
         self.class_weight = class_weight
 
@@ -998,6 +1036,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         dropout=0.0,
         batch_normalization=False,
         batch_norm_momentum=0.1,
+        on_divergence="raise",
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -1020,6 +1059,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             dropout=dropout,
             batch_normalization=batch_normalization,
             batch_norm_momentum=batch_norm_momentum,
+            on_divergence=on_divergence,
         )
 
     def _output_activation(self):

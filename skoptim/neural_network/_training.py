@@ -1,10 +1,13 @@
 """The epoch loop: batches, solver steps, curves, stopping, divergence guard."""
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import gen_batches
 
 from ._network import Workspace
+from ._safeguards import Checkpoint, predictions_are_finite
 
 __all__ = ["History", "TrainingDivergedError", "run_epochs", "run_full_batch"]
 
@@ -116,15 +119,18 @@ def _apply_prox(network, solver, params, state):
 def _run_epoch(network, params, solver, state, ws, batches, rng):
     """One pass over the batches; returns the sum of batch objectives x size.
 
-    Overflow on the way is not warned about: a diverging epoch ends in a
-    non-finite loss, which the caller turns into a clear error.
+    Overflow on the way is not warned about: a diverging epoch ends at its
+    first non-finite batch loss, which the caller turns into a clear error.
     """
     total = 0.0
     with np.errstate(over="ignore", invalid="ignore"):
         for Xb, Yb, scale in batches.epoch():
             if network.has_dropout:
                 ws.draw_masks(rng, Yb.shape[0])
-            total += network.loss_and_gradient(ws, Xb, Yb, scale) * Yb.shape[0]
+            value = network.loss_and_gradient(ws, Xb, Yb, scale)
+            if not math.isfinite(value):
+                return value  # diverged: stop at once, not at the epoch's end
+            total += value * Yb.shape[0]
             solver.step(params, ws.grad, state)
             _apply_prox(network, solver, params, state)
     return total
@@ -189,8 +195,13 @@ def run_epochs(
     Raises
     ------
     TrainingDivergedError
-        When the loss or a parameter becomes non-finite; ``params`` then
-        hold the values of the last finite epoch.
+        When the loss or a parameter becomes non-finite, or the final model
+        predicts non-finite values on ``X``; ``params`` then hold the latest
+        epoch whose model predicts finite values (the curves in ``history``
+        are trimmed to it).
+    KeyboardInterrupt
+        Re-raised after ``params`` and ``history`` go back to the last
+        completed epoch.
     """
     ws = Workspace(
         network.layout,
@@ -201,31 +212,50 @@ def run_epochs(
     )
     batches = _BatchSource(X, Y, sample_weight, batch_size, shuffle, rng)
     n = X.shape[0]
-    last_good = params.copy(), ws.buffers.copy()
-    for epoch in range(1, max_epochs + 1):
-        loss = _run_epoch(network, params, solver, state, ws, batches, rng) / n
-        if not (np.isfinite(loss) and np.isfinite(params).all()):
-            params[...], ws.buffers[...] = last_good
-            raise TrainingDivergedError(
-                f"The training loss diverged at epoch {epoch_offset + epoch} "
-                f"(loss={loss!r}): parameters were restored to the last finite "
-                "epoch. Try a smaller learning rate (solver__learning_rate)."
-            )
-        last_good[0][...], last_good[1][...] = params, ws.buffers
-        score = validation_score(params) if validation_score is not None else None
-        history.learning_rates.append(solver.learning_rate_at(state))
-        solver.end_epoch(state, loss=loss, validation_score=score)
-        history.record(loss, params, tol, score, ws.buffers)
-        if verbose:
-            message = f"Iteration {epoch_offset + epoch}, loss = {loss:.8f}"
-            if score is not None:
-                message += f", validation score = {score:.6f}"
-            print(message)
-        if n_iter_no_change is not None and history.no_improvement_count > (
-            n_iter_no_change
-        ):
-            return epoch, True
-    return max_epochs, False
+    checkpoint = Checkpoint(params, ws.buffers, history, epoch_offset)
+    epochs, converged = max_epochs, False
+    try:
+        for epoch in range(1, max_epochs + 1):
+            loss = _run_epoch(network, params, solver, state, ws, batches, rng) / n
+            if not (np.isfinite(loss) and np.isfinite(params).all()):
+                reason = f"loss={loss!r}"
+                at = epoch_offset + epoch
+                _diverged(network, params, ws, history, X, checkpoint, at, reason)
+            score = validation_score(params) if validation_score is not None else None
+            history.learning_rates.append(solver.learning_rate_at(state))
+            solver.end_epoch(state, loss=loss, validation_score=score)
+            history.record(loss, params, tol, score, ws.buffers)
+            checkpoint.commit(params, ws.buffers, history, epoch_offset + epoch)
+            if verbose:
+                message = f"Iteration {epoch_offset + epoch}, loss = {loss:.8f}"
+                if score is not None:
+                    message += f", validation score = {score:.6f}"
+                print(message)
+            if n_iter_no_change is not None and history.no_improvement_count > (
+                n_iter_no_change
+            ):
+                epochs, converged = epoch, True
+                break
+    except KeyboardInterrupt:
+        checkpoint.restore_last(params, ws.buffers, history)
+        raise
+    if not predictions_are_finite(network, params, X, ws.buffers):
+        reason = "its predictions on the training data overflow"
+        at = epoch_offset + epochs
+        _diverged(network, params, ws, history, X, checkpoint, at, reason)
+    return epochs, converged
+
+
+def _diverged(network, params, ws, history, X, checkpoint, diverged_at, reason):
+    """Restore the latest finite model and raise :class:`TrainingDivergedError`."""
+    restored = checkpoint.restore_finite(network, params, ws.buffers, history, X)
+    raise TrainingDivergedError(
+        f"The training loss diverged at epoch {diverged_at} ({reason}): "
+        f"training stopped and the parameters were restored to epoch {restored}, "
+        "the last with finite parameters and predictions. Try a smaller "
+        "learning rate (solver__learning_rate), gradient clipping "
+        "(solver=GradientClipping(...)) or standardized inputs."
+    )
 
 
 def run_full_batch(
@@ -265,15 +295,24 @@ def run_full_batch(
         value = network.loss_and_gradient(ws, X, Y, scale)
         return value, ws.grad.astype(np.float64)
 
+    start = params.astype(np.float64)
+    last = start.copy()
+
     def record(x, value):
+        last[...] = x
         history.record(value, params, tol)
         history.learning_rates.append(np.nan)
         if verbose:
             iteration = epoch_offset + len(history.loss_curve)
             print(f"Iteration {iteration}, loss = {value:.8f}")
 
-    start = params.astype(np.float64)
-    result = solver.run(objective, start, max_iter=max_iter, tol=tol, callback=record)
+    try:
+        result = solver.run(
+            objective, start, max_iter=max_iter, tol=tol, callback=record
+        )
+    except KeyboardInterrupt:
+        params[...] = last  # the last completed iteration
+        raise
     x = result.x if np.isfinite(result.x).all() else start
     params[...] = x
     if not (np.isfinite(result.fun) and np.isfinite(params).all()):
