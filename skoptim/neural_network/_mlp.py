@@ -29,7 +29,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_parameter_constraints,
 )
-from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -70,6 +70,16 @@ def _validate_component(owner, prefix, component):
     for name, value in params.items():
         if isinstance(value, BaseEstimator):
             _validate_component(owner, f"{prefix}__{name}", value)
+
+
+def _is_layer_size(size):
+    """Whether ``size`` is a positive whole number (not a bool)."""
+    return (
+        isinstance(size, Real)
+        and not isinstance(size, (bool, np.bool_))
+        and size >= 1
+        and float(size).is_integer()
+    )
 
 
 def _stochastic_solver(estimator):
@@ -206,24 +216,41 @@ class BaseMLP(BaseEstimator):
     def _validate_components(self):
         for name in ("solver", "penalty", "init"):
             _validate_component(self, name, getattr(self, name))
-        sizes = np.asarray(self.hidden_layer_sizes)
-        if sizes.ndim != 1 or (sizes.size and not np.all(sizes >= 1)):
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if isinstance(sizes, Integral) else sizes
+        if isinstance(sizes, str) or not all(map(_is_layer_size, sizes)):
             raise ValueError(
-                "hidden_layer_sizes must be a sequence of positive integers, "
-                f"got {self.hidden_layer_sizes!r}."
+                "hidden_layer_sizes must be a positive integer or a sequence of "
+                f"positive integers (() for a linear model), got "
+                f"{self.hidden_layer_sizes!r}."
             )
 
     def _validate_training_data(self, X, y, reset):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse="csr",
-            dtype=_FLOAT_DTYPES,
-            multi_output=True,
-            y_numeric=not isinstance(self, ClassifierMixin),
-            reset=reset,
-        )
+        regressor = not isinstance(self, ClassifierMixin)
+        try:
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                accept_sparse="csr",
+                dtype=_FLOAT_DTYPES,
+                multi_output=True,
+                y_numeric=regressor,
+                reset=reset,
+            )
+            if regressor and y.dtype.kind in "US":
+                y = y.astype(np.float64)
+        except ValueError as error:
+            if "could not convert" not in str(error):
+                raise
+            needs = "X and the targets y" if regressor else "X"
+            raise ValueError(
+                f"{type(self).__name__} needs numeric {needs} ({error}). Encode "
+                "categorical features first (skoptim.preprocessing.OneHotEncoder)"
+                + ("; class labels need MLPClassifier." if regressor else ".")
+            ) from error
+        if not regressor:
+            check_classification_targets(y)
         if not reset:
             X = X.astype(self._params.dtype, copy=False)
         return X, y
@@ -236,7 +263,8 @@ class BaseMLP(BaseEstimator):
         sample_weight = self._apply_class_weight(sample_weight, y, incremental, X.dtype)
         if sample_weight is not None and not sample_weight.sum() > 0:
             raise ValueError(
-                "sample_weight must have a positive sum; got all zero weights."
+                "The sample weights (sample_weight times class_weight) must have "
+                "a positive sum; got all zero weights."
             )
         if not incremental:
             self._check_weighted_targets(y, sample_weight)
@@ -519,6 +547,14 @@ class BaseMLP(BaseEstimator):
         stratify = y if self._stratify_validation(y) else None
         arrays = [X, Y, y] + ([sample_weight] if sample_weight is not None else [])
         split = dict(random_state=self._rng, test_size=self.validation_fraction)
+        n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
+        if X.shape[0] - n_val < 1:
+            raise ValueError(
+                f"early_stopping holds out validation_fraction="
+                f"{self.validation_fraction} of the {X.shape[0]} samples "
+                f"({n_val}), which leaves none to train on. Use more samples, a "
+                "smaller validation_fraction or early_stopping=False."
+            )
         try:
             parts = train_test_split(*arrays, stratify=stratify, **split)
         except ValueError:
@@ -864,6 +900,16 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 raise ValueError(
                     f"class_weight names classes {sorted(unknown, key=str)} that "
                     f"are not in the data (classes_={self.classes_.tolist()})."
+                )
+            bad = {
+                label: weight
+                for label, weight in self.class_weight.items()
+                if not (isinstance(weight, Real) and 0 <= weight < np.inf)
+            }
+            if bad:
+                raise ValueError(
+                    "class_weight values must be finite non-negative numbers; "
+                    f"got {bad}."
                 )
         weights = compute_sample_weight(self.class_weight, y).astype(dtype)
         return weights if sample_weight is None else weights * sample_weight
