@@ -945,6 +945,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the model with one epoch over the given data.
 
+        Calls over consecutive chunks of ``b`` rows are, bit for bit, one
+        epoch of ``fit`` over their concatenation with ``shuffle=False`` and
+        ``batch_size=b`` (without ``sample_weight``, which each call
+        normalizes by its own mean). A fixed ``random_state`` makes the
+        first call's initialization reproducible.
+
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
@@ -1136,6 +1142,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one epoch over the given data.
+
+        Calls over consecutive chunks of ``b`` rows are, bit for bit, one
+        epoch of ``fit`` over their concatenation with ``shuffle=False`` and
+        ``batch_size=b`` (without ``sample_weight``, which each call
+        normalizes by its own mean). A fixed ``random_state`` makes the
+        first call's initialization reproducible.
 
         Parameters
         ----------
