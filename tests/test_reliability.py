@@ -24,7 +24,7 @@ from skoptim import (
     TrainingDivergedError,
     TrainingDivergedWarning,
 )
-from skoptim.neural_network._safeguards import predictions_are_finite
+from skoptim.neural_network._safeguards import LossGuard, predictions_are_finite
 from skoptim.optimizers import (
     LBFGS,
     SGD,
@@ -158,6 +158,32 @@ def test_weights_that_overflow_predict_count_as_divergence(regression):
     with pytest.warns(TrainingDivergedWarning):
         reg.fit(X, y)
     assert np.isfinite(reg.predict(X)).all() and _all_finite(reg)
+
+
+def test_an_exploding_but_finite_loss_is_divergence(regression):
+    """Least squares with too large a step grows geometrically: the loss is
+    still finite after an epoch, but ten orders of magnitude up."""
+    X, y = regression
+    reg = MLPRegressor((), solver=SGD(5.0), batch_size=10, alpha=0, random_state=0)
+    with pytest.raises(TrainingDivergedError, match=r"batch loss=.*over 1e\+10"):
+        reg.fit(X, y)
+    assert reg.n_iter_ == 0 and np.abs(reg.predict(X)).max() < 100
+
+
+def test_loss_guard_batches_and_epochs():
+    guard = LossGuard()
+    params = np.zeros(3)
+    assert guard.batch_ok(0.5) and guard.reference == 0.5
+    assert guard.batch_ok(1e10) and not guard.batch_ok(1.1e10)
+    assert "over 1e+10 times 1" in guard.reason
+    assert guard.epoch_reason(None, params) == guard.reason
+    guard = LossGuard()
+    assert guard.batch_ok(200.0)
+    assert guard.epoch_reason(100.0, params) is None and guard.reference == 100.0
+    assert guard.epoch_reason(2e12, params).startswith("loss=2e+12, over")
+    assert guard.epoch_reason(np.inf, params) == "loss=inf"
+    assert guard.epoch_reason(1.0, np.array([np.nan])) == "non-finite parameters"
+    assert not LossGuard().batch_ok(np.nan)
 
 
 @pytest.mark.parametrize("solver", STEP_SOLVERS)

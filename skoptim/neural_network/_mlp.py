@@ -687,13 +687,15 @@ _COMMON_DOC = """
         Weight of each batch in the running statistics (torch's convention).
     on_divergence : {"raise", "warn"}, default="raise"
         What happens when training diverges: the loss or a parameter becomes
-        non-finite (checked after every batch), or the final model predicts
-        non-finite values on the training data. Training stops at once and
-        the parameters go back to the latest epoch whose model predicts
-        finite values (the curves are trimmed to it, the solver state starts
-        afresh); then ``"raise"`` raises :class:`~skoptim.TrainingDivergedError`
-        and ``"warn"`` issues a :class:`~skoptim.TrainingDivergedWarning` and
-        returns the fitted estimator. Either message names the epoch and
+        non-finite (checked after every batch), an epoch's loss exceeds
+        1e10 times the best so far (or 1e10 when that is below 1), or the
+        final model predicts non-finite values on the training data.
+        Training stops at once and the parameters go back to the latest
+        epoch whose model predicts finite values (the curves are trimmed to
+        it, the solver state starts afresh); then ``"raise"`` raises
+        :class:`~skoptim.TrainingDivergedError` and ``"warn"`` issues a
+        :class:`~skoptim.TrainingDivergedWarning` and returns the fitted
+        estimator. Either message names the epoch and
         suggests a smaller learning rate. ``partial_fit`` behaves the same.
         A ``KeyboardInterrupt`` during training likewise keeps the last
         completed epoch, warns and is re-raised.
@@ -895,6 +897,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 "class frequencies of the whole data are unknown. Pass a dict."
             )
         if isinstance(self.class_weight, dict):
+            if self._label_binarizer.y_type_.startswith("multilabel"):
+                raise ValueError(
+                    "class_weight as a dict is not supported for multilabel "
+                    "targets (whose classes are the columns of y); use "
+                    "class_weight='balanced' or sample_weight."
+                )
             unknown = set(self.class_weight) - set(self.classes_.tolist())
             if unknown:
                 raise ValueError(

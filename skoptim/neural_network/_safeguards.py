@@ -8,12 +8,21 @@ the model it restores predicts finite values on the training data) or is
 interrupted (:meth:`Checkpoint.restore_last`).
 """
 
+import math
 import warnings
 
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["Checkpoint", "TrainingDivergedWarning", "predictions_are_finite"]
+__all__ = [
+    "Checkpoint",
+    "TrainingDivergedWarning",
+    "LossGuard",
+    "predictions_are_finite",
+]
+
+#: A loss this many times the reference (at least 1) is divergence.
+EXPLOSION_FACTOR = 1e10
 
 #: Hidden activations whose output lies in [-1, 1] whatever the input.
 _BOUNDED_ACTIVATIONS = {"logistic", "tanh"}
@@ -110,6 +119,61 @@ class Checkpoint:
                 return snapshot.epoch
         self._start.restore(params, buffers, history)
         return self._start.epoch
+
+
+class LossGuard:
+    """Tells when training diverges, batch by batch and epoch by epoch.
+
+    Training diverges when a batch loss, an epoch loss or a parameter is
+    non-finite, or when a loss exceeds ``EXPLOSION_FACTOR`` times the
+    reference loss (or times 1 when that is smaller): a loss that grows by
+    ten orders of magnitude is on its way to overflow, with predictions
+    already useless. The reference is the smallest of the first batch loss
+    of the call and the epoch losses since: losses of earlier calls are left
+    out, as ``partial_fit`` or ``warm_start`` may bring data of another
+    scale.
+    """
+
+    def __init__(self):
+        self.reference = None
+        self.reason = None
+
+    def _limit(self):
+        return EXPLOSION_FACTOR * max(self.reference, 1.0)
+
+    def batch_ok(self, value):
+        """Whether training may go on after a batch of loss ``value``."""
+        if not math.isfinite(value):
+            self.reason = f"batch loss={value!r}"
+            return False
+        if self.reference is None:
+            self.reference = value
+        if value > self._limit():
+            self.reason = (
+                f"batch loss={value:.3g}, over {EXPLOSION_FACTOR:.0e} times "
+                f"{max(self.reference, 1.0):.3g}"
+            )
+            return False
+        return True
+
+    def epoch_reason(self, loss, params):
+        """Why the epoch of mean loss ``loss`` diverged, or None.
+
+        ``loss`` is None when a batch already stopped the epoch.
+        """
+        if loss is None:
+            return self.reason
+        if not math.isfinite(loss):
+            return f"loss={loss!r}"
+        if not np.isfinite(params).all():
+            return "non-finite parameters"
+        if loss > self._limit():
+            return (
+                f"loss={loss:.3g}, over {EXPLOSION_FACTOR:.0e} times "
+                f"{max(self.reference, 1.0):.3g}"
+            )
+        self.reference = min(self.reference, loss)
+        return None
 
 
 def predictions_are_finite(network, params, X, buffers):

@@ -1,13 +1,11 @@
 """The epoch loop: batches, solver steps, curves, stopping, divergence guard."""
 
-import math
-
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import gen_batches
 
 from ._network import Workspace
-from ._safeguards import Checkpoint, predictions_are_finite
+from ._safeguards import Checkpoint, LossGuard, predictions_are_finite
 
 __all__ = ["History", "TrainingDivergedError", "run_epochs", "run_full_batch"]
 
@@ -116,11 +114,12 @@ def _apply_prox(network, solver, params, state):
     penalty.prox(params[:n_weights], network.alpha * steps)
 
 
-def _run_epoch(network, params, solver, state, ws, batches, rng):
+def _run_epoch(network, params, solver, state, ws, batches, rng, guard):
     """One pass over the batches; returns the sum of batch objectives x size.
 
     Overflow on the way is not warned about: a diverging epoch ends at its
-    first non-finite batch loss, which the caller turns into a clear error.
+    first non-finite or exploding batch loss (the ``guard`` says which),
+    returning None, and the caller turns it into a clear error.
     """
     total = 0.0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -128,8 +127,8 @@ def _run_epoch(network, params, solver, state, ws, batches, rng):
             if network.has_dropout:
                 ws.draw_masks(rng, Yb.shape[0])
             value = network.loss_and_gradient(ws, Xb, Yb, scale)
-            if not math.isfinite(value):
-                return value  # diverged: stop at once, not at the epoch's end
+            if not guard.batch_ok(value):
+                return None  # diverged: stop at once, not at the epoch's end
             total += value * Yb.shape[0]
             solver.step(params, ws.grad, state)
             _apply_prox(network, solver, params, state)
@@ -195,7 +194,8 @@ def run_epochs(
     Raises
     ------
     TrainingDivergedError
-        When the loss or a parameter becomes non-finite, or the final model
+        When the loss or a parameter becomes non-finite, the loss explodes
+        (see :class:`._safeguards.LossGuard`), or the final model
         predicts non-finite values on ``X``; ``params`` then hold the latest
         epoch whose model predicts finite values (the curves in ``history``
         are trimmed to it).
@@ -213,12 +213,14 @@ def run_epochs(
     batches = _BatchSource(X, Y, sample_weight, batch_size, shuffle, rng)
     n = X.shape[0]
     checkpoint = Checkpoint(params, ws.buffers, history, epoch_offset)
+    guard = LossGuard()
     epochs, converged = max_epochs, False
     try:
         for epoch in range(1, max_epochs + 1):
-            loss = _run_epoch(network, params, solver, state, ws, batches, rng) / n
-            if not (np.isfinite(loss) and np.isfinite(params).all()):
-                reason = f"loss={loss!r}"
+            total = _run_epoch(network, params, solver, state, ws, batches, rng, guard)
+            loss = None if total is None else total / n
+            reason = guard.epoch_reason(loss, params)
+            if reason is not None:
                 at = epoch_offset + epoch
                 _diverged(network, params, ws, history, X, checkpoint, at, reason)
             score = validation_score(params) if validation_score is not None else None
