@@ -199,9 +199,10 @@ def _safe_limit(dtype):
 
 
 def _max_abs(a):
+    """``max |a|`` without the temporary copy ``np.abs`` would make of X."""
     if sp.issparse(a):
         a = a.data
-    return float(np.max(np.abs(a), initial=0.0))
+    return float(max(np.max(a, initial=0.0), -np.min(a, initial=0.0)))
 
 
 def _output_bound(network, params, X, buffers):
