@@ -6,9 +6,12 @@ early stopping, divergence policy) and tiny data (dtype, shape, scale,
 sample weights, targets), then runs ``fit``, ``predict`` (and
 ``predict_proba``), ``score`` and ``partial_fit``. A trial passes when every
 call returns finite arrays of the right shape and dtype, or raises one of the
-documented errors listed in ``DOCUMENTED``; anything else is reported with
-the configuration that caused it. The run ends with the count of unexpected
-outcomes and exits with status 1 if there is any.
+documented errors listed in ``DOCUMENTED``. One trial in five first corrupts
+a hyperparameter anywhere in the nest (``solver__optimizer__beta_2=nan``)
+or the data (a NaN, a short ``y``, a negative sample weight), and may then
+also raise a ``ValueError`` or ``TypeError``, but nothing else. Anything
+else is reported with the configuration that caused it. The run ends with
+the count of unexpected outcomes and exits with status 1 if there is any.
 
 Usage::
 
@@ -172,6 +175,10 @@ def check_outputs(estimator, X, y):
         assert np.isfinite(estimator.score(X, y)), "non-finite score"
 
 
+#: The errors a corrupted input may raise (InvalidParameterError is both).
+_REFUSALS = {"ValueError", "TypeError", "InvalidParameterError"}
+
+
 def is_documented(error):
     if isinstance(error, TrainingDivergedError):
         return True
@@ -181,12 +188,45 @@ def is_documented(error):
     )
 
 
+#: Values a corrupted hyperparameter takes (some happen to be valid).
+JUNK = [-1, 0, 1.5, 1e300, float("nan"), "junk", None, True, (), [0, -1]]
+
+
+def corrupt(rng, estimator, X, y, sample_weight):
+    """Break one hyperparameter (anywhere in the nest) or the data."""
+    what = pick(rng, ["parameter", "parameter", "X", "y", "sample_weight"])
+    if what == "parameter":
+        names = sorted(set(estimator.get_params(deep=True)) - {"verbose"})
+        name = pick(rng, names)
+        value = pick(rng, JUNK + [object()])
+        estimator.set_params(**{name: value})
+        return f"{name}={value!r}", X, y, sample_weight
+    if what == "X":
+        X = X.copy()
+        X.flat[int(rng.integers(X.size))] = pick(rng, [np.nan, np.inf])
+        return "X with a non-finite value", X, y, sample_weight
+    if what == "y":
+        return "y one sample short", X, y[:-1], sample_weight
+    sample_weight = np.ones(X.shape[0])
+    sample_weight[0] = pick(rng, [-1.0, np.nan, np.inf])
+    return f"sample_weight[0]={sample_weight[0]}", X, y, sample_weight
+
+
 def trial(rng):
-    """One random configuration; returns (description, error or None)."""
+    """One random configuration; returns (description, error or None).
+
+    One trial in five corrupts a hyperparameter or the data: it must then
+    succeed as a valid run would or raise a ValueError or TypeError.
+    """
     classifier = bool(rng.random() < 0.5)
     estimator = draw_estimator(rng, classifier)
     X, y, sample_weight = draw_data(rng, classifier)
+    corrupted = None
+    if rng.random() < 0.2:
+        corrupted, X, y, sample_weight = corrupt(rng, estimator, X, y, sample_weight)
     description = f"{estimator!r} on X{X.shape} {X.dtype}, y{np.shape(y)}"
+    if corrupted is not None:
+        description += f", corrupted: {corrupted}"
     stage = "fit"
     try:
         estimator.fit(X, y, sample_weight=sample_weight)
@@ -199,6 +239,8 @@ def trial(rng):
             check_outputs(estimator, X, y)
     except Exception as error:
         if is_documented(error):
+            return description, None
+        if corrupted is not None and type(error).__name__ in _REFUSALS:
             return description, None
         summary = "".join(traceback.format_exception_only(type(error), error))
         where = traceback.extract_tb(error.__traceback__)[-1]
