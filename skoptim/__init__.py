@@ -9,7 +9,12 @@ objects; :func:`minimize` runs the same solvers on any function.
 from . import test_functions
 from ._lr_find import LRFinderResult, lr_find
 from ._minimize import minimize
-from .neural_network import MLPClassifier, MLPRegressor, TrainingDivergedError
+from .neural_network import (
+    MLPClassifier,
+    MLPRegressor,
+    TrainingDivergedError,
+    TrainingDivergedWarning,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -18,6 +23,7 @@ __all__ = [
     "MLPClassifier",
     "MLPRegressor",
     "TrainingDivergedError",
+    "TrainingDivergedWarning",
     "lr_find",
     "minimize",
     "test_functions",

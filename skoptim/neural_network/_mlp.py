@@ -29,7 +29,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_parameter_constraints,
 )
-from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -53,6 +53,7 @@ from ._monitor import (
     start_fit_task,
 )
 from ._network import Network
+from ._safeguards import TrainingDivergedWarning
 from ._targets import OneHotLabels
 from ._training import History, TrainingDivergedError, run_epochs, run_full_batch
 
@@ -78,6 +79,16 @@ def _validate_component(owner, prefix, component):
     for name, value in params.items():
         if isinstance(value, BaseEstimator):
             _validate_component(owner, f"{prefix}__{name}", value)
+
+
+def _is_layer_size(size):
+    """Whether ``size`` is a positive whole number (not a bool)."""
+    return (
+        isinstance(size, Real)
+        and not isinstance(size, (bool, np.bool_))
+        and size >= 1
+        and float(size).is_integer()
+    )
 
 
 def _stochastic_solver(estimator):
@@ -127,6 +138,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "batch_normalization": ["boolean"],
         "batch_norm_momentum": [Interval(Real, 0, 1, closed="both")],
+        "on_divergence": [StrOptions({"raise", "warn"})],
     }
 
     def __init__(
@@ -152,6 +164,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
         dropout=0.0,
         batch_normalization=False,
         batch_norm_momentum=0.1,
+        on_divergence="raise",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -173,6 +186,7 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
         self.dropout = dropout
         self.batch_normalization = batch_normalization
         self.batch_norm_momentum = batch_norm_momentum
+        self.on_divergence = on_divergence
 
     # ------------------------------------------------------------------
     # fitted attributes built from the flat parameter buffer
@@ -211,24 +225,41 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
     def _validate_components(self):
         for name in ("solver", "penalty", "init"):
             _validate_component(self, name, getattr(self, name))
-        sizes = np.asarray(self.hidden_layer_sizes)
-        if sizes.ndim != 1 or (sizes.size and not np.all(sizes >= 1)):
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if isinstance(sizes, Integral) else sizes
+        if isinstance(sizes, str) or not all(map(_is_layer_size, sizes)):
             raise ValueError(
-                "hidden_layer_sizes must be a sequence of positive integers, "
-                f"got {self.hidden_layer_sizes!r}."
+                "hidden_layer_sizes must be a positive integer or a sequence of "
+                f"positive integers (() for a linear model), got "
+                f"{self.hidden_layer_sizes!r}."
             )
 
     def _validate_training_data(self, X, y, reset):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse="csr",
-            dtype=_FLOAT_DTYPES,
-            multi_output=True,
-            y_numeric=not isinstance(self, ClassifierMixin),
-            reset=reset,
-        )
+        regressor = not isinstance(self, ClassifierMixin)
+        try:
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                accept_sparse="csr",
+                dtype=_FLOAT_DTYPES,
+                multi_output=True,
+                y_numeric=regressor,
+                reset=reset,
+            )
+            if regressor and y.dtype.kind in "US":
+                y = y.astype(np.float64)
+        except ValueError as error:
+            if "could not convert" not in str(error):
+                raise
+            needs = "X and the targets y" if regressor else "X"
+            raise ValueError(
+                f"{type(self).__name__} needs numeric {needs} ({error}). Encode "
+                "categorical features first (skoptim.preprocessing.OneHotEncoder)"
+                + ("; class labels need MLPClassifier." if regressor else ".")
+            ) from error
+        if not regressor:
+            check_classification_targets(y)
         if not reset:
             X = X.astype(self._params.dtype, copy=False)
         return X, y
@@ -241,7 +272,8 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
         sample_weight = self._apply_class_weight(sample_weight, y, incremental, X.dtype)
         if sample_weight is not None and not sample_weight.sum() > 0:
             raise ValueError(
-                "sample_weight must have a positive sum; got all zero weights."
+                "The sample weights (sample_weight times class_weight) must have "
+                "a positive sum; got all zero weights."
             )
         if not incremental:
             self._check_weighted_targets(y, sample_weight)
@@ -369,18 +401,20 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
             0 if incremental else self.max_iter + full_batch,
             **report,
         )
-        self._train(
-            network,
-            X,
-            Y,
-            y,
-            sample_weight,
-            incremental=incremental,
-            validation=validation,
-            task=None if incremental else task,
-            report=report,
-        )
-        end_fit_task(self, task, **report)
+        try:
+            self._train(
+                network,
+                X,
+                Y,
+                y,
+                sample_weight,
+                incremental=incremental,
+                validation=validation,
+                task=None if incremental else task,
+                report=report,
+            )
+        finally:  # a diverged or interrupted fit still closes its task
+            end_fit_task(self, task, **report)
         return self
 
     def _train(
@@ -422,11 +456,13 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
                 verbose=self.verbose,
                 hook=hook,
             )
-        except TrainingDivergedError:
+        except (TrainingDivergedError, KeyboardInterrupt) as stop:
+            # the loop restored a finite model; its solver state is stale
             self._solver_state = self.solver_.init_state(self._params)
             epochs = len(self._history.loss_curve) - epochs_before
             self._update_fitted_attributes(epochs, n_samples)
-            raise
+            self._report_stop(stop)
+            return self
         if early_stopping and self._history.best_params is not None:
             self._params[...] = self._history.best_params
             self._buffers[...] = self._history.best_buffers
@@ -439,6 +475,21 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=4,
             )
+
+    def _report_stop(self, stop):
+        """Warn about an early stop of training, then re-raise unless asked
+        (``on_divergence="warn"``) to keep the last finite model."""
+        if isinstance(stop, KeyboardInterrupt):
+            warnings.warn(
+                f"Training was interrupted: {type(self).__name__} keeps the "
+                f"model of the last completed epoch ({self.n_iter_}).",
+                RuntimeWarning,
+                stacklevel=4,
+            )
+            raise stop
+        if self.on_divergence == "raise":
+            raise stop
+        warnings.warn(str(stop), TrainingDivergedWarning, stacklevel=4)
 
     def _check_schedule_has_its_quantity(self, incremental):
         """A schedule watching the validation score needs one to watch."""
@@ -509,8 +560,11 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
                 verbose=self.verbose,
                 hook=hook,
             )
-        finally:
+        except (TrainingDivergedError, KeyboardInterrupt) as stop:
             self._update_fitted_attributes(0, X.shape[0])
+            self._report_stop(stop)
+            return self
+        self._update_fitted_attributes(0, X.shape[0])
         self.t_ += n_iter * X.shape[0]
         if not converged and not (hook is not None and hook.stopped):
             warnings.warn(
@@ -552,6 +606,14 @@ class BaseMLP(CallbackSupportMixin, BaseEstimator):
         stratify = y if self._stratify_validation(y) else None
         arrays = [X, Y, y] + ([sample_weight] if sample_weight is not None else [])
         split = dict(random_state=self._rng, test_size=self.validation_fraction)
+        n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
+        if X.shape[0] - n_val < 1:
+            raise ValueError(
+                f"early_stopping holds out validation_fraction="
+                f"{self.validation_fraction} of the {X.shape[0]} samples "
+                f"({n_val}), which leaves none to train on. Use more samples, a "
+                "smaller validation_fraction or early_stopping=False."
+            )
         try:
             parts = train_test_split(*arrays, stratify=stratify, **split)
         except ValueError:
@@ -759,6 +821,20 @@ _COMMON_DOC = """
         running statistics.
     batch_norm_momentum : float, default=0.1
         Weight of each batch in the running statistics (torch's convention).
+    on_divergence : {"raise", "warn"}, default="raise"
+        What happens when training diverges: the loss or a parameter becomes
+        non-finite (checked after every batch), an epoch's loss exceeds
+        1e10 times the best so far (or 1e10 when that is below 1), or the
+        final model predicts non-finite values on the training data.
+        Training stops at once and the parameters go back to the latest
+        epoch whose model predicts finite values (the curves are trimmed to
+        it, the solver state starts afresh); then ``"raise"`` raises
+        :class:`~skoptim.TrainingDivergedError` and ``"warn"`` issues a
+        :class:`~skoptim.TrainingDivergedWarning` and returns the fitted
+        estimator. Either message names the epoch and
+        suggests a smaller learning rate. ``partial_fit`` behaves the same.
+        A ``KeyboardInterrupt`` during training likewise keeps the last
+        completed epoch, warns and is re-raised.
 """
 
 _ATTRIBUTES_DOC = """
@@ -876,6 +952,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
         dropout=0.0,
         batch_normalization=False,
         batch_norm_momentum=0.1,
+        on_divergence="raise",
         class_weight=None,
     ):
         super().__init__(
@@ -899,6 +976,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
             dropout=dropout,
             batch_normalization=batch_normalization,
             batch_norm_momentum=batch_norm_momentum,
+            on_divergence=on_divergence,
         )
         self.class_weight = class_weight
 
@@ -964,11 +1042,27 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
                 "class frequencies of the whole data are unknown. Pass a dict."
             )
         if isinstance(self.class_weight, dict):
+            if self._label_binarizer.y_type_.startswith("multilabel"):
+                raise ValueError(
+                    "class_weight as a dict is not supported for multilabel "
+                    "targets (whose classes are the columns of y); use "
+                    "class_weight='balanced' or sample_weight."
+                )
             unknown = set(self.class_weight) - set(self.classes_.tolist())
             if unknown:
                 raise ValueError(
                     f"class_weight names classes {sorted(unknown, key=str)} that "
                     f"are not in the data (classes_={self.classes_.tolist()})."
+                )
+            bad = {
+                label: weight
+                for label, weight in self.class_weight.items()
+                if not (isinstance(weight, Real) and 0 <= weight < np.inf)
+            }
+            if bad:
+                raise ValueError(
+                    "class_weight values must be finite non-negative numbers; "
+                    f"got {bad}."
                 )
         weights = compute_sample_weight(self.class_weight, y).astype(dtype)
         return weights if sample_weight is None else weights * sample_weight
@@ -1003,6 +1097,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Update the model with one epoch over the given data.
+
+        Calls over consecutive chunks of ``b`` rows are, bit for bit, one
+        epoch of ``fit`` over their concatenation with ``shuffle=False`` and
+        ``batch_size=b`` (without ``sample_weight``, which each call
+        normalizes by its own mean). A fixed ``random_state`` makes the
+        first call's initialization reproducible.
 
         Parameters
         ----------
@@ -1141,6 +1241,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         dropout=0.0,
         batch_normalization=False,
         batch_norm_momentum=0.1,
+        on_divergence="raise",
     ):
         super().__init__(
             hidden_layer_sizes,
@@ -1163,6 +1264,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             dropout=dropout,
             batch_normalization=batch_normalization,
             batch_norm_momentum=batch_norm_momentum,
+            on_divergence=on_divergence,
         )
 
     def _output_activation(self):
@@ -1193,6 +1295,12 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one epoch over the given data.
+
+        Calls over consecutive chunks of ``b`` rows are, bit for bit, one
+        epoch of ``fit`` over their concatenation with ``shuffle=False`` and
+        ``batch_size=b`` (without ``sample_weight``, which each call
+        normalizes by its own mean). A fixed ``random_state`` makes the
+        first call's initialization reproducible.
 
         Parameters
         ----------

@@ -6,6 +6,7 @@ from sklearn.utils import gen_batches
 
 from .._progress import epoch_progress
 from ._network import Workspace
+from ._safeguards import Checkpoint, LossGuard, predictions_are_finite
 from ._targets import OneHotLabels
 
 __all__ = ["History", "TrainingDivergedError", "run_epochs", "run_full_batch"]
@@ -123,18 +124,22 @@ def _apply_prox(network, solver, params, state):
     penalty.prox(params[:n_weights], network.alpha * steps)
 
 
-def _run_epoch(network, params, solver, state, ws, batches, rng):
+def _run_epoch(network, params, solver, state, ws, batches, rng, guard):
     """One pass over the batches; returns the sum of batch objectives x size.
 
-    Overflow on the way is not warned about: a diverging epoch ends in a
-    non-finite loss, which the caller turns into a clear error.
+    Overflow on the way is not warned about: a diverging epoch ends at its
+    first non-finite or exploding batch loss (the ``guard`` says which),
+    returning None, and the caller turns it into a clear error.
     """
     total = 0.0
     with np.errstate(over="ignore", invalid="ignore"):
         for Xb, Yb, scale in batches.epoch():
             if network.has_dropout:
                 ws.draw_masks(rng, Yb.shape[0])
-            total += network.loss_and_gradient(ws, Xb, Yb, scale) * Yb.shape[0]
+            value = network.loss_and_gradient(ws, Xb, Yb, scale)
+            if not guard.batch_ok(value):
+                return None  # diverged: stop at once, not at the epoch's end
+            total += value * Yb.shape[0]
             solver.step(params, ws.grad, state)
             _apply_prox(network, solver, params, state)
     return total
@@ -206,8 +211,14 @@ def run_epochs(
     Raises
     ------
     TrainingDivergedError
-        When the loss or a parameter becomes non-finite; ``params`` then
-        hold the values of the last finite epoch.
+        When the loss or a parameter becomes non-finite, the loss explodes
+        (see :class:`._safeguards.LossGuard`), or the final model
+        predicts non-finite values on ``X``; ``params`` then hold the latest
+        epoch whose model predicts finite values (the curves in ``history``
+        are trimmed to it).
+    KeyboardInterrupt
+        Re-raised after ``params`` and ``history`` go back to the last
+        completed epoch.
     """
     ws = Workspace(
         network.layout,
@@ -218,36 +229,56 @@ def run_epochs(
     )
     batches = _BatchSource(X, Y, sample_weight, batch_size, shuffle, rng)
     n = X.shape[0]
-    last_good = params.copy(), ws.buffers.copy()
+    checkpoint = Checkpoint(params, ws.buffers, history, epoch_offset)
+    guard = LossGuard()
     progress = epoch_progress(verbose, max_epochs, epoch_offset)
-    for epoch in range(1, max_epochs + 1):
-        if hook is not None:
-            hook.epoch_begin()
-        loss = _run_epoch(network, params, solver, state, ws, batches, rng) / n
-        if not (np.isfinite(loss) and np.isfinite(params).all()):
-            params[...], ws.buffers[...] = last_good
-            progress.close()
-            raise TrainingDivergedError(
-                f"The training loss diverged at epoch {epoch_offset + epoch} "
-                f"(loss={loss!r}): parameters were restored to the last finite "
-                "epoch. Try a smaller learning rate (solver__learning_rate)."
-            )
-        last_good[0][...], last_good[1][...] = params, ws.buffers
-        score = validation_score(params) if validation_score is not None else None
-        history.learning_rates.append(solver.learning_rate_at(state))
-        solver.end_epoch(state, loss=loss, validation_score=score)
-        history.record(loss, params, tol, score, ws.buffers)
-        progress.update(loss, score)
-        if hook is not None and hook.epoch_end(ws.grad):
-            progress.close()
-            return epoch, False
-        if n_iter_no_change is not None and history.no_improvement_count > (
-            n_iter_no_change
-        ):
-            progress.close()
-            return epoch, True
-    progress.close()
-    return max_epochs, False
+    epochs, converged = max_epochs, False
+    try:
+        for epoch in range(1, max_epochs + 1):
+            if hook is not None:
+                hook.epoch_begin()
+            total = _run_epoch(network, params, solver, state, ws, batches, rng, guard)
+            loss = None if total is None else total / n
+            reason = guard.epoch_reason(loss, params)
+            if reason is not None:
+                at = epoch_offset + epoch
+                _diverged(network, params, ws, history, X, checkpoint, at, reason)
+            score = validation_score(params) if validation_score is not None else None
+            history.learning_rates.append(solver.learning_rate_at(state))
+            solver.end_epoch(state, loss=loss, validation_score=score)
+            history.record(loss, params, tol, score, ws.buffers)
+            checkpoint.commit(params, ws.buffers, history, epoch_offset + epoch)
+            progress.update(loss, score)
+            if hook is not None and hook.epoch_end(ws.grad):
+                epochs = epoch
+                break
+            if n_iter_no_change is not None and history.no_improvement_count > (
+                n_iter_no_change
+            ):
+                epochs, converged = epoch, True
+                break
+    except KeyboardInterrupt:
+        checkpoint.restore_last(params, ws.buffers, history)
+        raise
+    finally:
+        progress.close()
+    if not predictions_are_finite(network, params, X, ws.buffers):
+        reason = "its predictions on the training data overflow"
+        at = epoch_offset + epochs
+        _diverged(network, params, ws, history, X, checkpoint, at, reason)
+    return epochs, converged
+
+
+def _diverged(network, params, ws, history, X, checkpoint, diverged_at, reason):
+    """Restore the latest finite model and raise :class:`TrainingDivergedError`."""
+    restored = checkpoint.restore_finite(network, params, ws.buffers, history, X)
+    raise TrainingDivergedError(
+        f"The training loss diverged at epoch {diverged_at} ({reason}): "
+        f"training stopped and the parameters were restored to epoch {restored}, "
+        "the last with finite parameters and predictions. Try a smaller "
+        "learning rate (solver__learning_rate), gradient clipping "
+        "(solver=GradientClipping(...)) or standardized inputs."
+    )
 
 
 def run_full_batch(
@@ -292,9 +323,12 @@ def run_full_batch(
         return value, ws.grad.astype(np.float64)
 
     progress = epoch_progress(verbose, max_iter, epoch_offset)
+    start = params.astype(np.float64)
+    last = start.copy()
 
     def record(x, value):
         params[...] = x  # the iterate, not the last line-search point
+        last[...] = x
         history.record(value, params, tol)
         history.learning_rates.append(np.nan)
         progress.update(value)
@@ -303,11 +337,17 @@ def run_full_batch(
                 raise StopIteration
             hook.epoch_begin()
 
-    start = params.astype(np.float64)
     if hook is not None:
         hook.epoch_begin()
-    result = solver.run(objective, start, max_iter=max_iter, tol=tol, callback=record)
-    progress.close()
+    try:
+        result = solver.run(
+            objective, start, max_iter=max_iter, tol=tol, callback=record
+        )
+    except KeyboardInterrupt:
+        params[...] = last  # the last completed iteration
+        raise
+    finally:
+        progress.close()
     x = result.x if np.isfinite(result.x).all() else start
     params[...] = x
     if not (np.isfinite(result.fun) and np.isfinite(params).all()):

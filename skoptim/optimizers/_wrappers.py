@@ -8,7 +8,32 @@ from sklearn.utils._param_validation import HasMethods, Interval
 
 __all__ = ["GradientClipping", "Lookahead"]
 
-_OPTIMIZER = [str, HasMethods(["init_state", "step"])]
+
+class _StepSolver(HasMethods):
+    """The wrapped solver: a step-based solver's name or object (not L-BFGS)."""
+
+    def __init__(self):
+        super().__init__(["init_state", "step"])
+
+    @staticmethod
+    def _names():
+        from . import SOLVERS
+
+        return sorted(name for name, cls in SOLVERS.items() if not cls.full_batch)
+
+    def is_satisfied_by(self, val):
+        if isinstance(val, str):
+            return val in self._names()
+        return super().is_satisfied_by(val) and not getattr(val, "full_batch", False)
+
+    def __str__(self):
+        return (
+            f"a step-based solver: a str among {self._names()} or a solver "
+            "object other than LBFGS (which is full-batch)"
+        )
+
+
+_OPTIMIZER = [_StepSolver()]
 
 
 def _resolve(optimizer):
