@@ -101,11 +101,11 @@ class LRFinderDisplay:
             Its solver must have a learning rate (not L-BFGS).
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        ax : matplotlib Axes, default=None
-            Where to draw; a new figure when None.
         lr_find_params : dict, default=None
             Options of :func:`skoptim.lr_find` (``start``, ``end``,
             ``num_iter``, ...).
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
         **kwargs : dict
             Passed to matplotlib's ``plot`` for the loss curve.
 
