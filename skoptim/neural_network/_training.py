@@ -100,7 +100,8 @@ class _BatchSource:
             whole = isinstance(rows, slice) and rows == slice(0, self.n)
             Xb = self.X if whole else self.X[rows]
         else:
-            Xb = np.take(self.X, rows, axis=0, out=self.X_buf[: len(rows)])
+            # mode="clip": rows are valid indices, and "raise" buffers `out`
+            Xb = np.take(self.X, rows, axis=0, out=self.X_buf[: len(rows)], mode="clip")
         return Xb, self._take_targets(rows, Xb.shape[0])
 
     def _take_targets(self, rows, nb):
@@ -109,7 +110,7 @@ class _BatchSource:
         if self.X_buf is None or isinstance(rows, slice):
             whole = isinstance(rows, slice) and rows == slice(0, self.n)
             return self.Y if whole else self.Y[rows]
-        return np.take(self.Y, rows, axis=0, out=self.Y_buf[:nb])
+        return np.take(self.Y, rows, axis=0, out=self.Y_buf[:nb], mode="clip")
 
 
 def _apply_prox(network, solver, params, state):
