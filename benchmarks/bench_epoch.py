@@ -171,6 +171,21 @@ def seconds_per_epoch(make_estimator, X, y, repeats):
     return float(np.median(times)), estimator
 
 
+def paired_rounds(make_ours, make_theirs, floor, X, y, repeats):
+    """Interleaved timing: each round fits skoptim, then scikit-learn, then
+    times the GEMM floor, so a burst of load on a shared machine hits all
+    three alike. Returns the medians of the three times and of the per-round
+    ratios ``ours / theirs`` and ``ours / floor``, and the last fits."""
+    rounds = []
+    for _ in range(repeats):
+        ours, our_model = seconds_per_epoch(make_ours, X, y, 1)
+        theirs, their_model = seconds_per_epoch(make_theirs, X, y, 1)
+        gemm = floor()
+        rounds.append((ours, theirs, gemm, ours / theirs, ours / gemm))
+    medians = np.median(np.array(rounds), axis=0)
+    return (*(float(m) for m in medians), our_model, their_model)
+
+
 def median_seconds(func, repeats):
     func()  # warm up
     times = []
@@ -331,7 +346,7 @@ def main(argv=None):
     parser.add_argument(
         "--memory-n", type=int, default=None, help="rows of the memory fit (200000)"
     )
-    parser.add_argument("--repeats", type=int, default=3, help="fits per timing")
+    parser.add_argument("--repeats", type=int, default=5, help="fits per timing")
     parser.add_argument("--max-iter", type=int, default=3, help="epochs per R fit")
     parser.add_argument(
         "--threads",
@@ -359,8 +374,10 @@ def main(argv=None):
     print(
         f"R: make_classification(n_samples={n_samples}, n_features={N_FEATURES}, "
         f"n_informative=30, n_classes={N_CLASSES}); hidden {HIDDEN}, relu, "
-        f"Adam lr={LEARNING_RATE:g}; {max_iter} epochs per fit, median of "
-        f"{repeats}; threads: {args.threads or 'default'}"
+        f"Adam lr={LEARNING_RATE:g}; {max_iter} epochs per fit; {repeats} "
+        "interleaved rounds (skoptim fit, scikit-learn fit, GEMM epoch), "
+        f"medians of the times and of the per-round ratios; threads: "
+        f"{args.threads or 'default'}"
     )
     print(
         f"linear: {linear_n} x {LINEAR_FEATURES} standard normal float64, "
@@ -386,22 +403,21 @@ def main(argv=None):
     for label, ours_batch, their_batch in batches:
         for dtype in (np.float64, np.float32):
             Xd = X.astype(dtype)
-            ours, our_model = seconds_per_epoch(
-                functools.partial(skoptim_estimator, max_iter, ours_batch),
-                Xd,
-                y,
-                repeats,
+            ours, theirs, floor, vs_theirs, vs_floor, our_model, their_model = (
+                paired_rounds(
+                    functools.partial(skoptim_estimator, max_iter, ours_batch),
+                    functools.partial(sklearn_estimator, max_iter, their_batch),
+                    functools.partial(
+                        gemm_floor, units, n_samples, their_batch, dtype, 1, rng
+                    ),
+                    Xd,
+                    y,
+                    repeats,
+                )
             )
-            theirs, their_model = seconds_per_epoch(
-                functools.partial(sklearn_estimator, max_iter, their_batch),
-                Xd,
-                y,
-                repeats,
-            )
-            floor = gemm_floor(units, n_samples, their_batch, dtype, repeats, rng)
             name = np.dtype(dtype).name
             config = f"R {name} {label}"
-            values = [ours, theirs, ours / theirs, ours / floor]
+            values = [ours, theirs, vs_theirs, vs_floor]
             if torch is not None:
                 t, t_model, Xt = torch_seconds_per_epoch(
                     Xd, y, units, their_batch, max_iter, repeats, regression=False
