@@ -57,6 +57,10 @@ def adam_update(params, grad, state, lr, beta_1, beta_2, epsilon, amsgrad):
     ``state`` holds ``m``, ``v``, ``denom``, ``scratch`` (and ``v_max`` with
     AMSGrad) and the update count ``t``; see :class:`skoptim.optimizers.Adam`.
     """
+    # Python floats on both paths: a numpy float64 hyperparameter (from a
+    # np.linspace grid) would make numpy compute float32 arrays in float64.
+    lr, beta_1, beta_2 = float(lr), float(beta_1), float(beta_2)
+    epsilon = float(epsilon)
     t = state["t"]
     m, v, denom = state["m"], state["v"], state["denom"]
     v_max = state["v_max"] if amsgrad else None
@@ -116,9 +120,11 @@ def relu_backward(delta, a):
 
 def relu_backward_colsum(delta, a, colsum):
     """``delta <- delta * (a > 0)`` in place and ``colsum <- delta.sum(0)``."""
+    # One column: numpy sums a contiguous column pairwise, not row by row.
     if (
         _enabled
         and delta.ndim == 2
+        and delta.shape[1] > 1
         and delta.shape[1:] == colsum.shape
         and delta.shape[0] > 0
         and _fits_kernel(delta, a, colsum)
@@ -132,6 +138,7 @@ def relu_backward_colsum(delta, a, colsum):
 
 def add_scaled(y, x, alpha):
     """``y <- y + alpha * x`` in place, without a temporary array."""
+    alpha = float(alpha)  # rounded to y's precision on both paths
     if _enabled and _fits_kernel(y, x):
         _kernels.axpy(y, x, alpha)
         return y

@@ -13,13 +13,18 @@
 #include <Python.h>
 #include <math.h>
 
+#if defined(_MSC_VER)
+#define restrict __restrict
+#endif
+
 /* max(a, b) propagating NaN, as numpy.maximum */
 #define NP_MAX(a, b) (((a) != (a)) ? (a) : (((b) != (b)) ? (b) : ((a) >= (b) ? (a) : (b))))
 
 /* Loops are compiled for AVX-512, AVX2 and baseline x86-64 and picked at
  * load time (GCC function multi-versioning); the wider vectors change no
  * result, as every operation is IEEE-rounded and none is contracted. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    defined(__GLIBC__) /* ifunc, which target_clones needs: not on musl */
 #define DISPATCH __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define DISPATCH
@@ -85,7 +90,8 @@
             T *row = z + r * cols;                                             \
             for (Py_ssize_t j = 0; j < cols; j++) {                            \
                 T x = row[j] + b[j];                                           \
-                row[j] = NP_MAX(x, (T)0);                                      \
+                /* numpy.maximum(x, 0): NaN stays, -0.0 becomes +0.0 */     \
+                row[j] = (x > 0 || x != x) ? x : (T)0;                         \
             }                                                                  \
         }                                                                      \
     }                                                                          \
@@ -108,7 +114,8 @@
                 T keep = (T)(arow[j] > 0);                                     \
                 T x = drow[j] * keep;                                          \
                 drow[j] = x;                                                   \
-                colsum[j] = r ? colsum[j] + x : x;                             \
+                /* numpy's order: from +0, adding row after row */          \
+                colsum[j] = (r ? colsum[j] : (T)0) + x;                        \
             }                                                                  \
         }                                                                      \
     }                                                                          \

@@ -4,9 +4,9 @@ import os
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_classification
+from sklearn.datasets import make_classification, make_regression
 
-from skoptim import MLPClassifier, _fused
+from skoptim import MLPClassifier, MLPRegressor, _fused
 from skoptim.optimizers import Adam, AdamW
 from skoptim.penalties import L2, ElasticNet
 
@@ -146,4 +146,64 @@ def test_fit_is_bit_identical_on_both_paths(
     fast, slow = fit(), numpy_path(fit)
     for a, b in zip(fast.coefs_ + fast.intercepts_, slow.coefs_ + slow.intercepts_):
         assert a.dtype == dtype
+        np.testing.assert_array_equal(a, b)
+
+
+@needs_kernels
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_signed_zeros_match_numpy(dtype, numpy_path):
+    # bias_relu(-0.0) is +0.0 as numpy.maximum gives it; a column of -0.0
+    # deltas sums to +0.0 as numpy's sum starting from +0 does.
+    z = np.array([[-0.0, 1.0, -2.0]], dtype)
+    b = np.array([-0.0, 0.0, 0.0], dtype)
+    delta = np.array([[-0.0, -1.0, 2.0]], dtype)
+    a = np.array([[1.0, -1.0, 0.0]], dtype)
+
+    def run():
+        relu = _fused.bias_relu(z.copy(), b)
+        total = np.empty(3, dtype)
+        _fused.relu_backward_colsum(delta.copy(), a, total)
+        return relu, total
+
+    for fast, slow in zip(run(), numpy_path(run)):
+        np.testing.assert_array_equal(np.signbit(fast), np.signbit(slow))
+        assert not np.signbit(fast).any()
+
+
+@needs_kernels
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("hidden", [(1,), (8, 1)])
+def test_width_one_layers_are_bit_identical(dtype, hidden, numpy_path):
+    # numpy sums a single contiguous column pairwise, not row by row
+    X, y = make_regression(n_samples=400, n_features=5, random_state=0)
+    X = (X + 3).astype(dtype)
+
+    def fit():
+        return MLPRegressor(hidden, max_iter=5, random_state=3).fit(X, y)
+
+    fast, slow = fit(), numpy_path(fit)
+    for a, b in zip(fast.coefs_ + fast.intercepts_, slow.coefs_ + slow.intercepts_):
+        np.testing.assert_array_equal(a, b)
+
+
+@needs_kernels
+def test_numpy_float64_hyperparameters_on_float32_are_bit_identical(numpy_path):
+    # a grid from np.linspace gives numpy float64 scalars
+    X, y = make_classification(n_samples=300, n_features=12, random_state=0)
+    X = X.astype(np.float32)
+
+    def fit():
+        return MLPClassifier(
+            (16,),
+            solver=Adam(beta_1=np.float64(0.9), learning_rate=np.float64(0.01)),
+            penalty=ElasticNet(l1_ratio=np.float64(0.3)),
+            alpha=np.float64(0.1),
+            batch_size=64,
+            max_iter=3,
+            random_state=0,
+        ).fit(X, y)
+
+    fast, slow = fit(), numpy_path(fit)
+    for a, b in zip(fast.coefs_ + fast.intercepts_, slow.coefs_ + slow.intercepts_):
+        assert a.dtype == np.float32
         np.testing.assert_array_equal(a, b)
