@@ -8,8 +8,6 @@ test suite checks. ``use_kernels(False)`` switches to numpy (tests,
 debugging).
 """
 
-import math
-
 import numpy as np
 
 try:
@@ -18,7 +16,7 @@ except ImportError:  # pragma: no cover - built on every supported install
     _kernels = None
 
 __all__ = [
-    "adam_update",
+    "adam_kernel",
     "add_scaled",
     "bias_relu",
     "kernels_available",
@@ -51,54 +49,34 @@ def _fits_kernel(*arrays):
     )
 
 
-def adam_update(params, grad, state, lr, beta_1, beta_2, epsilon, amsgrad):
-    """One Adam step in place (torch's form), with the moments in ``state``.
+def adam_kernel(
+    params, grad, m, v, denom, v_max, beta_1, beta_2, bias2_sqrt, epsilon, step_scale
+):
+    """One Adam step in place by the compiled kernel; returns whether it ran.
 
-    ``state`` holds ``m``, ``v``, ``denom``, ``scratch`` (and ``v_max`` with
-    AMSGrad) and the update count ``t``; see :class:`skoptim.optimizers.Adam`.
+    The update rule, and the numpy code the kernel reproduces bit for bit
+    when it cannot run, are :meth:`skoptim.optimizers.Adam._update`'s. The
+    scalars are Python floats, rounded to the arrays' precision as numpy
+    rounds them; ``v_max`` is None without AMSGrad.
     """
-    # Python floats on both paths: a numpy float64 hyperparameter (from a
-    # np.linspace grid) would make numpy compute float32 arrays in float64.
-    lr, beta_1, beta_2 = float(lr), float(beta_1), float(beta_2)
-    epsilon = float(epsilon)
-    t = state["t"]
-    m, v, denom = state["m"], state["v"], state["denom"]
-    v_max = state["v_max"] if amsgrad else None
-    bias2_sqrt = math.sqrt(1 - beta_2**t)
-    step_scale = lr / (1 - beta_1**t)
-    arrays = (params, grad, m, v, denom) + ((v_max,) if amsgrad else ())
-    if _enabled and _fits_kernel(*arrays):
-        _kernels.adam_update(
-            params,
-            grad,
-            m,
-            v,
-            denom,
-            v_max,
-            1 - beta_1,
-            1 - beta_2,
-            beta_2,
-            bias2_sqrt,
-            epsilon,
-            step_scale,
-        )
-        return
-    scratch = state["scratch"]
-    np.subtract(grad, m, out=scratch)  # m <- m + (1 - b1)(g - m), torch's lerp
-    scratch *= 1 - beta_1
-    m += scratch
-    np.multiply(grad, grad, out=scratch)  # v <- b2 v + (1 - b2) g^2
-    scratch *= 1 - beta_2
-    v *= beta_2
-    v += scratch
-    if amsgrad:
-        v = np.maximum(v_max, v, out=v_max)
-    np.sqrt(v, out=denom)
-    denom /= bias2_sqrt
-    denom += epsilon
-    step = np.divide(m, denom, out=scratch)
-    step *= step_scale
-    params -= step
+    arrays = (params, grad, m, v, denom) + (() if v_max is None else (v_max,))
+    if not (_enabled and _fits_kernel(*arrays)):
+        return False
+    _kernels.adam_update(
+        params,
+        grad,
+        m,
+        v,
+        denom,
+        v_max,
+        1 - beta_1,
+        1 - beta_2,
+        beta_2,
+        bias2_sqrt,
+        epsilon,
+        step_scale,
+    )
+    return True
 
 
 def bias_relu(z, b):

@@ -30,10 +30,19 @@
 #define DISPATCH
 #endif
 
+#if defined(__GNUC__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static __forceinline
+#endif
+
+/* One loop for Adam and AMSGrad: ``amsgrad`` is a constant in each caller,
+ * so the compiler drops the branch and vectorizes both versions. */
 #define DEFINE_LOOPS(T, SUFFIX, SQRT)                                          \
-    DISPATCH static void adam_##SUFFIX(                                        \
+    ALWAYS_INLINE void adam_loop_##SUFFIX(                                     \
         Py_ssize_t n, T *restrict p, const T *restrict g, T *restrict m,       \
-        T *restrict v, T *restrict d, T c1, T c2, T b2, T bc, T e, T s)        \
+        T *restrict v, T *restrict d, T *restrict vm, T c1, T c2, T b2, T bc,  \
+        T e, T s, const int amsgrad)                                           \
     {                                                                          \
         for (Py_ssize_t i = 0; i < n; i++) {                                   \
             T gi = g[i];                                                       \
@@ -46,6 +55,11 @@
             T vi = v[i] * b2;                                                  \
             vi = vi + sq;                                                      \
             v[i] = vi;                                                         \
+            if (amsgrad) {                                                     \
+                T vmi = vm[i];                                                 \
+                vi = NP_MAX(vmi, vi);                                          \
+                vm[i] = vi;                                                    \
+            }                                                                  \
             T di = SQRT(vi);                                                   \
             di = di / bc;                                                      \
             di = di + e;                                                       \
@@ -55,33 +69,18 @@
             p[i] = p[i] - st;                                                  \
         }                                                                      \
     }                                                                          \
+    DISPATCH static void adam_##SUFFIX(                                        \
+        Py_ssize_t n, T *restrict p, const T *restrict g, T *restrict m,       \
+        T *restrict v, T *restrict d, T c1, T c2, T b2, T bc, T e, T s)        \
+    {                                                                          \
+        adam_loop_##SUFFIX(n, p, g, m, v, d, NULL, c1, c2, b2, bc, e, s, 0);   \
+    }                                                                          \
     DISPATCH static void amsgrad_##SUFFIX(                                     \
         Py_ssize_t n, T *restrict p, const T *restrict g, T *restrict m,       \
         T *restrict v, T *restrict d, T *restrict vm, T c1, T c2, T b2, T bc,  \
         T e, T s)                                                              \
     {                                                                          \
-        for (Py_ssize_t i = 0; i < n; i++) {                                   \
-            T gi = g[i];                                                       \
-            T t = gi - m[i];                                                   \
-            t = t * c1;                                                        \
-            T mi = m[i] + t;                                                   \
-            m[i] = mi;                                                         \
-            T sq = gi * gi;                                                    \
-            sq = sq * c2;                                                      \
-            T vi = v[i] * b2;                                                  \
-            vi = vi + sq;                                                      \
-            v[i] = vi;                                                         \
-            T vmi = vm[i];                                                     \
-            vi = NP_MAX(vmi, vi);                                              \
-            vm[i] = vi;                                                        \
-            T di = SQRT(vi);                                                   \
-            di = di / bc;                                                      \
-            di = di + e;                                                       \
-            d[i] = di;                                                         \
-            T st = mi / di;                                                    \
-            st = st * s;                                                       \
-            p[i] = p[i] - st;                                                  \
-        }                                                                      \
+        adam_loop_##SUFFIX(n, p, g, m, v, d, vm, c1, c2, b2, bc, e, s, 1);     \
     }                                                                          \
     DISPATCH static void bias_relu_##SUFFIX(Py_ssize_t rows, Py_ssize_t cols,  \
                                             T *restrict z, const T *restrict b) \

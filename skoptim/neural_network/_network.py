@@ -75,11 +75,8 @@ class Network:
         self.dropout = tuple(float(p) for p in dropout) or (0.0,) * n_hidden
         self.batch_norm_momentum = float(batch_norm_momentum)
         self.batch_norm_epsilon = float(batch_norm_epsilon)
-
-    @property
-    def _fuse_bias_relu(self):
-        """Whether bias and ReLU run as one fused pass (no batch norm between)."""
-        return self.hidden.name == "relu" and not self.layout.batch_norm
+        # bias and ReLU run as one fused pass when no batch norm sits between
+        self._fuse_bias_relu = self.hidden.name == "relu" and not layout.batch_norm
 
     @property
     def has_dropout(self):

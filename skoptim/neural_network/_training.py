@@ -96,21 +96,20 @@ class _BatchSource:
             yield Xb, Yb, scale
 
     def _take(self, rows):
-        if isinstance(rows, slice) or self.X_buf is None:
-            whole = isinstance(rows, slice) and rows == slice(0, self.n)
-            Xb = self.X if whole else self.X[rows]
-        else:
-            # mode="clip": rows are valid indices, and "raise" buffers `out`
-            Xb = np.take(self.X, rows, axis=0, out=self.X_buf[: len(rows)], mode="clip")
-        return Xb, self._take_targets(rows, Xb.shape[0])
-
-    def _take_targets(self, rows, nb):
+        Xb = self._rows(self.X, rows, self.X_buf)
         if isinstance(self.Y, OneHotLabels):
-            return self.Y.take(rows, out=self.Y_buf[:nb])
-        if self.X_buf is None or isinstance(rows, slice):
-            whole = isinstance(rows, slice) and rows == slice(0, self.n)
-            return self.Y if whole else self.Y[rows]
-        return np.take(self.Y, rows, axis=0, out=self.Y_buf[:nb], mode="clip")
+            return Xb, self.Y.take(rows, out=self.Y_buf[: Xb.shape[0]])
+        return Xb, self._rows(self.Y, rows, self.Y_buf)
+
+    def _rows(self, array, rows, buffer):
+        """``array`` itself for all rows, a slice of it, or the indexed rows
+        gathered into ``buffer`` (a copy when there is none)."""
+        if isinstance(rows, slice):
+            return array if rows == slice(0, self.n) else array[rows]
+        if buffer is None:
+            return array[rows]
+        # mode="clip": rows are valid indices, and "raise" buffers `out`
+        return np.take(array, rows, axis=0, out=buffer[: len(rows)], mode="clip")
 
 
 def _apply_prox(network, solver, params, state):

@@ -6,7 +6,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval
 
-from .._fused import adam_update
+from .._fused import adam_kernel
 from ._base import (
     WEIGHT_DECAY_CONSTRAINT,
     Solver,
@@ -143,16 +143,40 @@ class Adam(_AdamBase):
         return buffers
 
     def _update(self, params, grad, state, lr):
-        adam_update(
+        # Python floats: a numpy float64 hyperparameter (from a np.linspace
+        # grid) would make numpy compute float32 arrays in float64, unlike
+        # the compiled kernel.
+        lr, beta_1, beta_2 = float(lr), float(self.beta_1), float(self.beta_2)
+        t = state["t"]
+        v_max = state["v_max"] if self.amsgrad else None
+        bias2_sqrt = math.sqrt(1 - beta_2**t)
+        step_scale = lr / (1 - beta_1**t)
+        m, v, denom = state["m"], state["v"], state["denom"]
+        epsilon = float(self.epsilon)
+        if adam_kernel(
             params,
             grad,
-            state,
-            lr,
-            self.beta_1,
-            self.beta_2,
-            self.epsilon,
-            self.amsgrad,
-        )
+            m,
+            v,
+            denom,
+            v_max,
+            beta_1,
+            beta_2,
+            bias2_sqrt,
+            epsilon,
+            step_scale,
+        ):
+            return
+        update_ema(m, grad, beta_1, state["scratch"])
+        update_ema_of_square(v, grad, beta_2, state["scratch"])
+        if self.amsgrad:
+            v = np.maximum(v_max, v, out=v_max)
+        np.sqrt(v, out=denom)
+        denom /= bias2_sqrt
+        denom += epsilon
+        step = np.divide(m, denom, out=state["scratch"])
+        step *= step_scale
+        params -= step
 
     def step_sizes(self, state):
         """Per-coordinate step ``lr / (sqrt(v_hat) + eps)`` applied to the
