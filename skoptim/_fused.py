@@ -22,6 +22,7 @@ __all__ = [
     "kernels_available",
     "relu_backward",
     "relu_backward_colsum",
+    "softmax_log_loss",
     "use_kernels",
 ]
 
@@ -122,3 +123,52 @@ def add_scaled(y, x, alpha):
         return y
     y += alpha * x
     return y
+
+
+def _row_sums(terms, out):
+    """Sums along rows, left to right (numpy's ``sum`` adds pairwise), as
+    the kernel does."""
+    np.copyto(out, terms[:, 0])
+    for k in range(1, terms.shape[1]):
+        out += terms[:, k]
+    return out
+
+
+def softmax_log_loss(y, z, out, delta, scale):
+    r"""Softmax cross-entropy of each row, its softmax and its gradient.
+
+    Writes :math:`\mathrm{softmax}(z)` into ``out`` and
+    :math:`(\mathrm{softmax}(z) - y) \cdot \mathrm{scale}` into ``delta``,
+    and returns the per-row losses
+    :math:`\log \sum_k e^{z_k} - \sum_k y_k z_k`, computed from ``z`` with
+    the row maximum shifted out (no overflow). ``scale`` is a float or one
+    per row. The kernel does the passes around the exponential (numpy's
+    ``exp`` and ``log``, on both paths); row sums run left to right.
+    """
+    n = z.shape[0]
+    shift = np.empty(n, dtype=z.dtype)
+    total = np.empty(n, dtype=z.dtype)
+    zy = np.empty(n, dtype=z.dtype)
+    scalar = np.isscalar(scale)
+    if _enabled and n > 0 and _fits_kernel(z, y, out, delta):
+        _kernels.softmax_shift(z, out, shift)
+        np.exp(out, out=out)
+        _kernels.softmax_finish(
+            out, y, z, delta, float(scale) if scalar else None, total, zy
+        )
+    else:
+        np.max(z, axis=1, out=shift)
+        np.subtract(z, shift[:, None], out=out)
+        np.exp(out, out=out)
+        _row_sums(out, total)
+        out /= total[:, None]
+        np.subtract(out, y, out=delta)
+        if scalar:
+            delta *= float(scale)
+        _row_sums(y * z, zy)
+    if not scalar:
+        delta *= scale[:, None]
+    per_sample = np.log(total, out=total)
+    per_sample += shift
+    per_sample -= zy
+    return per_sample

@@ -118,6 +118,53 @@
             }                                                                  \
         }                                                                      \
     }                                                                          \
+    /* Row maxima of z (NaN propagating) and out = z - max, row-wise. */      \
+    DISPATCH static void softmax_shift_##SUFFIX(                               \
+        Py_ssize_t rows, Py_ssize_t cols, const T *restrict z,                 \
+        T *restrict out, T *restrict shift)                                    \
+    {                                                                          \
+        for (Py_ssize_t r = 0; r < rows; r++) {                                \
+            const T *zr = z + r * cols;                                        \
+            T *o = out + r * cols;                                             \
+            T mx = zr[0];                                                      \
+            for (Py_ssize_t j = 1; j < cols; j++)                              \
+                mx = NP_MAX(mx, zr[j]);                                        \
+            shift[r] = mx;                                                     \
+            for (Py_ssize_t j = 0; j < cols; j++)                              \
+                o[j] = zr[j] - mx;                                             \
+        }                                                                      \
+    }                                                                          \
+    /* From p = exp(z - max): row sums (left to right), p /= sum, the         \
+     * gradient (p - y) * scale and the row sums of y * z (left to right). */ \
+    DISPATCH static void softmax_finish_##SUFFIX(                              \
+        Py_ssize_t rows, Py_ssize_t cols, T *restrict p, const T *restrict y,  \
+        const T *restrict z, T *restrict d, T scale, const int scaled,         \
+        T *restrict total, T *restrict zy)                                     \
+    {                                                                          \
+        for (Py_ssize_t r = 0; r < rows; r++) {                                \
+            T *pr = p + r * cols;                                              \
+            const T *yr = y + r * cols;                                        \
+            const T *zr = z + r * cols;                                        \
+            T *dr = d + r * cols;                                              \
+            T s = pr[0];                                                       \
+            T a = yr[0] * zr[0];                                               \
+            for (Py_ssize_t j = 1; j < cols; j++) {                            \
+                s = s + pr[j];                                                 \
+                T t = yr[j] * zr[j];                                           \
+                a = a + t;                                                     \
+            }                                                                  \
+            total[r] = s;                                                      \
+            zy[r] = a;                                                         \
+            for (Py_ssize_t j = 0; j < cols; j++) {                            \
+                T q = pr[j] / s;                                               \
+                pr[j] = q;                                                     \
+                T g = q - yr[j];                                               \
+                if (scaled)                                                    \
+                    g = g * scale;                                             \
+                dr[j] = g;                                                     \
+            }                                                                  \
+        }                                                                      \
+    }                                                                          \
     DISPATCH static void axpy_##SUFFIX(Py_ssize_t n, T *restrict y,            \
                                        const T *restrict x, T a)               \
     {                                                                          \
@@ -290,6 +337,73 @@ axpy(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+static PyObject *
+softmax_shift(PyObject *self, PyObject *args)
+{
+    Py_buffer bz, bo, bs;
+    if (!PyArg_ParseTuple(args, "y*w*w*", &bz, &bo, &bs))
+        return NULL;
+    int ok = same_sizes(&bz, &bo) && bs.itemsize == bz.itemsize && bs.len > 0 &&
+             bz.len % bs.len == 0;
+    if (ok) {
+        Py_ssize_t rows = bs.len / bs.itemsize;
+        Py_ssize_t cols = bz.len / bs.len;
+        Py_BEGIN_ALLOW_THREADS
+        if (bz.itemsize == 8)
+            softmax_shift_f64(rows, cols, bz.buf, bo.buf, bs.buf);
+        else
+            softmax_shift_f32(rows, cols, bz.buf, bo.buf, bs.buf);
+        Py_END_ALLOW_THREADS
+    }
+    else if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_ValueError, "softmax_shift: shapes do not match");
+    PyBuffer_Release(&bz);
+    PyBuffer_Release(&bo);
+    PyBuffer_Release(&bs);
+    if (!ok)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+softmax_finish(PyObject *self, PyObject *args)
+{
+    Py_buffer bp, by, bz, bd, bt, bzy;
+    PyObject *scale_obj;
+    if (!PyArg_ParseTuple(args, "w*y*y*w*Ow*w*", &bp, &by, &bz, &bd, &scale_obj,
+                          &bt, &bzy))
+        return NULL;
+    int scaled = scale_obj != Py_None;
+    double scale = scaled ? PyFloat_AsDouble(scale_obj) : 1.0;
+    int ok = !(scaled && scale == -1.0 && PyErr_Occurred()) &&
+             same_sizes(&bp, &by) && same_sizes(&bp, &bz) &&
+             same_sizes(&bp, &bd) && same_sizes(&bt, &bzy) &&
+             bt.itemsize == bp.itemsize && bt.len > 0 && bp.len % bt.len == 0;
+    if (ok) {
+        Py_ssize_t rows = bt.len / bt.itemsize;
+        Py_ssize_t cols = bp.len / bt.len;
+        Py_BEGIN_ALLOW_THREADS
+        if (bp.itemsize == 8)
+            softmax_finish_f64(rows, cols, bp.buf, by.buf, bz.buf, bd.buf, scale,
+                               scaled, bt.buf, bzy.buf);
+        else
+            softmax_finish_f32(rows, cols, bp.buf, by.buf, bz.buf, bd.buf,
+                               (float)scale, scaled, bt.buf, bzy.buf);
+        Py_END_ALLOW_THREADS
+    }
+    else if (!PyErr_Occurred())
+        PyErr_SetString(PyExc_ValueError, "softmax_finish: shapes do not match");
+    PyBuffer_Release(&bp);
+    PyBuffer_Release(&by);
+    PyBuffer_Release(&bz);
+    PyBuffer_Release(&bd);
+    PyBuffer_Release(&bt);
+    PyBuffer_Release(&bzy);
+    if (!ok)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"adam_update", adam_update, METH_VARARGS,
      "adam_update(params, grad, m, v, denom, vmax, 1-b1, 1-b2, b2, "
@@ -301,6 +415,12 @@ static PyMethodDef methods[] = {
     {"relu_backward_colsum", relu_backward_colsum, METH_VARARGS,
      "relu_backward_colsum(delta, a, colsum): delta *= (a > 0) in place and "
      "colsum = delta.sum(axis=0), summed row after row."},
+    {"softmax_shift", softmax_shift, METH_VARARGS,
+     "softmax_shift(z, out, shift): shift = row maxima of z, out = z - shift."},
+    {"softmax_finish", softmax_finish, METH_VARARGS,
+     "softmax_finish(p, y, z, delta, scale, total, zy): from p = exp(z - max), "
+     "total = row sums of p, p /= total, delta = (p - y) * scale (scale None: "
+     "unscaled) and zy = row sums of y * z, sums left to right."},
     {"axpy", axpy, METH_VARARGS, "axpy(y, x, alpha): y += alpha * x in place."},
     {NULL, NULL, 0, NULL},
 };

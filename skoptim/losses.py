@@ -14,6 +14,7 @@ logits give no overflow warnings; gradients are taken with respect to ``z``.
 
 import numpy as np
 
+from ._fused import softmax_log_loss
 from .activations import get_activation
 
 __all__ = ["LOSSES", "get_loss"]
@@ -63,6 +64,20 @@ class Loss:
     def raw_gradient(self, y, out, delta):
         """Write d(per-sample loss)/dz into ``delta`` (shape of ``out``)."""
         raise NotImplementedError
+
+    def value_and_gradient(self, y, z, out, delta, scale):
+        """The weighted loss of a training batch, and its gradient.
+
+        Fills ``out`` with the output activation of the logits ``z`` and
+        ``delta`` with the gradient of the weighted loss with respect to
+        ``z``; returns the value of :meth:`value`.
+        """
+        np.copyto(out, z)
+        self.activation.forward(out)
+        value = self.value(y, z, out, scale)
+        self.raw_gradient(y, out, delta)
+        delta *= scale if np.isscalar(scale) else scale[:, None]
+        return value
 
     def __repr__(self):
         return f"{type(self).__name__}({self.output_activation!r})"
@@ -116,6 +131,11 @@ class SoftmaxLogLoss(Loss):
 
     def raw_gradient(self, y, out, delta):
         return np.subtract(out, y, out=delta)
+
+    def value_and_gradient(self, y, z, out, delta, scale):
+        # One exponential for the softmax, the loss and the gradient, and the
+        # passes around it fused (skoptim._fused).
+        return _weighted_sum(softmax_log_loss(y, z, out, delta, scale), scale)
 
 
 def get_loss(name, output_activation):

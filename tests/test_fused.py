@@ -4,6 +4,7 @@ import os
 
 import numpy as np
 import pytest
+from scipy.special import logsumexp, softmax
 from sklearn.datasets import make_classification, make_regression
 
 from skoptim import MLPClassifier, MLPRegressor, _fused
@@ -124,6 +125,63 @@ def test_kernel_refuses_mismatched_arrays():
         _kernels.axpy(np.zeros(3), np.zeros(4), 1.0)
     with pytest.raises(ValueError, match="shapes"):
         _kernels.bias_relu(np.zeros((2, 3)), np.zeros(4))
+    with pytest.raises(ValueError, match="shapes"):
+        _kernels.softmax_shift(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(4))
+    with pytest.raises(ValueError, match="differ"):
+        z = np.zeros((2, 3))
+        _kernels.softmax_finish(z, z, z, np.zeros((3, 2), np.float32), 1.0, *z[:2])
+
+
+@needs_kernels
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_softmax_log_loss_matches_numpy(dtype, weighted, numpy_path):
+    rng = np.random.default_rng(3)
+    z = (10 * rng.standard_normal((57, 7))).astype(dtype)
+    z[0] = 1e4  # large logits: no overflow, the maximum is shifted out
+    z[1, 2] = -np.inf
+    codes = rng.integers(0, 7, 57)
+    y = np.eye(7, dtype=dtype)[codes]
+    scale = rng.random(57) / 57 if weighted else 1 / 57
+
+    def run():
+        out, delta = np.empty_like(z), np.empty_like(z)
+        return _fused.softmax_log_loss(y, z, out, delta, scale), out, delta
+
+    fast, slow = run(), numpy_path(run)
+    for a, b in zip(fast, slow):
+        assert a.dtype == dtype
+        np.testing.assert_array_equal(a, b)
+    per_sample, out, delta = fast
+    z64 = z.astype(np.float64)
+    expected = logsumexp(z64, axis=1) - z64[np.arange(57), codes]
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    # shifting by the row maximum costs digits relative to the largest logit
+    magnitude = np.abs(np.where(np.isfinite(z64), z64, 0)).max(axis=1)
+    finite = np.arange(57) != 1  # row 1: the true class's logit may be -inf
+    error = np.abs(per_sample - expected)[finite]
+    assert (error <= rtol * (1 + magnitude[finite])).all()
+    if codes[1] == 2:
+        assert per_sample[1] == np.inf
+    np.testing.assert_allclose(out, softmax(z64, axis=1), rtol=rtol, atol=1e-30)
+    weights = scale[:, None] if weighted else scale
+    np.testing.assert_allclose(delta, (out - y) * weights, rtol=rtol)
+
+
+@needs_kernels
+def test_softmax_log_loss_propagates_nan(numpy_path):
+    z = np.array([[0.0, np.nan, 1.0], [1.0, 2.0, 3.0]])
+    y = np.eye(3)[[0, 2]]
+
+    def run():
+        out, delta = np.empty_like(z), np.empty_like(z)
+        return _fused.softmax_log_loss(y, z, out, delta, 0.5), out
+
+    (loss, out), (loss_np, out_np) = run(), numpy_path(run)
+    assert np.isnan(loss[0]) and np.isnan(out[0]).all()
+    assert np.isfinite(loss[1])
+    np.testing.assert_array_equal(loss, loss_np)
+    np.testing.assert_array_equal(out, out_np)
 
 
 @needs_kernels
@@ -133,10 +191,17 @@ def test_kernel_refuses_mismatched_arrays():
     [(Adam(), L2()), (Adam(amsgrad=True), ElasticNet()), (AdamW(), None)],
 )
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
+@pytest.mark.parametrize("n_classes", [2, 3])  # logistic and softmax outputs
 def test_fit_is_bit_identical_on_both_paths(
-    dtype, solver, penalty, activation, numpy_path
+    dtype, solver, penalty, activation, n_classes, numpy_path
 ):
-    X, y = make_classification(n_samples=300, n_features=12, random_state=0)
+    X, y = make_classification(
+        n_samples=300,
+        n_features=12,
+        n_informative=4,
+        n_classes=n_classes,
+        random_state=0,
+    )
     X = X.astype(dtype)
 
     def fit():

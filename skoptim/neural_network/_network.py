@@ -177,10 +177,10 @@ class Network:
             ``sum_i scale_i * loss_i + alpha * R(W)``.
         """
         n = X.shape[0]
-        logits, out = self.forward(ws, X, n, training=True)
-        value = self.loss.value(Y, logits, out, scale)
-        delta = self.loss.raw_gradient(Y, out, ws.deltas[-1][:n])
-        delta *= scale if np.isscalar(scale) else scale[:, None]
+        logits, _ = self.forward(ws, X, n, training=True, output_activation=False)
+        out = ws.activations[-1][:n]
+        delta = ws.deltas[-1][:n]
+        value = self.loss.value_and_gradient(Y, logits, out, delta, scale)
         self._backward(ws, X, n, delta)
         if self.penalty is not None and self.alpha > 0:
             w = self.layout.weight_slice(ws.params)
