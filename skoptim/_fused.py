@@ -51,16 +51,18 @@ def _fits_kernel(*arrays):
 
 
 def adam_kernel(
-    params, grad, m, v, denom, v_max, beta_1, beta_2, bias2_sqrt, epsilon, step_scale
+    params, grad, m, v, v_max, beta_1, beta_2, bias2_sqrt, epsilon, step_scale
 ):
     """One Adam step in place by the compiled kernel; returns whether it ran.
 
     The update rule, and the numpy code the kernel reproduces bit for bit
     when it cannot run, are :meth:`skoptim.optimizers.Adam._update`'s. The
     scalars are Python floats, rounded to the arrays' precision as numpy
-    rounds them; ``v_max`` is None without AMSGrad.
+    rounds them; ``v_max`` is None without AMSGrad. The denominator is not
+    stored (one stream less over memory): :meth:`Adam.step_sizes` recomputes
+    it from the second moment when a proximal step needs it.
     """
-    arrays = (params, grad, m, v, denom) + (() if v_max is None else (v_max,))
+    arrays = (params, grad, m, v) + (() if v_max is None else (v_max,))
     if not (_enabled and _fits_kernel(*arrays)):
         return False
     _kernels.adam_update(
@@ -68,7 +70,6 @@ def adam_kernel(
         grad,
         m,
         v,
-        denom,
         v_max,
         1 - beta_1,
         1 - beta_2,

@@ -41,8 +41,8 @@
 #define DEFINE_LOOPS(T, SUFFIX, SQRT)                                          \
     ALWAYS_INLINE void adam_loop_##SUFFIX(                                     \
         Py_ssize_t n, T *restrict p, const T *restrict g, T *restrict m,       \
-        T *restrict v, T *restrict d, T *restrict vm, T c1, T c2, T b2, T bc,  \
-        T e, T s, const int amsgrad)                                           \
+        T *restrict v, T *restrict vm, T c1, T c2, T b2, T bc, T e, T s,       \
+        const int amsgrad)                                                     \
     {                                                                          \
         for (Py_ssize_t i = 0; i < n; i++) {                                   \
             T gi = g[i];                                                       \
@@ -63,7 +63,6 @@
             T di = SQRT(vi);                                                   \
             di = di / bc;                                                      \
             di = di + e;                                                       \
-            d[i] = di;                                                         \
             T st = mi / di;                                                    \
             st = st * s;                                                       \
             p[i] = p[i] - st;                                                  \
@@ -71,16 +70,15 @@
     }                                                                          \
     DISPATCH static void adam_##SUFFIX(                                        \
         Py_ssize_t n, T *restrict p, const T *restrict g, T *restrict m,       \
-        T *restrict v, T *restrict d, T c1, T c2, T b2, T bc, T e, T s)        \
+        T *restrict v, T c1, T c2, T b2, T bc, T e, T s)                       \
     {                                                                          \
-        adam_loop_##SUFFIX(n, p, g, m, v, d, NULL, c1, c2, b2, bc, e, s, 0);   \
+        adam_loop_##SUFFIX(n, p, g, m, v, NULL, c1, c2, b2, bc, e, s, 0);      \
     }                                                                          \
     DISPATCH static void amsgrad_##SUFFIX(                                     \
         Py_ssize_t n, T *restrict p, const T *restrict g, T *restrict m,       \
-        T *restrict v, T *restrict d, T *restrict vm, T c1, T c2, T b2, T bc,  \
-        T e, T s)                                                              \
+        T *restrict v, T *restrict vm, T c1, T c2, T b2, T bc, T e, T s)       \
     {                                                                          \
-        adam_loop_##SUFFIX(n, p, g, m, v, d, vm, c1, c2, b2, bc, e, s, 1);     \
+        adam_loop_##SUFFIX(n, p, g, m, v, vm, c1, c2, b2, bc, e, s, 1);        \
     }                                                                          \
     DISPATCH static void bias_relu_##SUFFIX(Py_ssize_t rows, Py_ssize_t cols,  \
                                             T *restrict z, const T *restrict b) \
@@ -190,36 +188,36 @@ same_sizes(Py_buffer *a, Py_buffer *b)
 static PyObject *
 adam_update(PyObject *self, PyObject *args)
 {
-    Py_buffer bp, bg, bm, bv, bd, bvm = {0};
+    Py_buffer bp, bg, bm, bv, bvm = {0};
     PyObject *vmax;
     double one_minus_b1, one_minus_b2, beta_2, bias2_sqrt, eps, step_scale;
-    if (!PyArg_ParseTuple(args, "w*y*w*w*w*Odddddd", &bp, &bg, &bm, &bv, &bd,
-                          &vmax, &one_minus_b1, &one_minus_b2, &beta_2,
-                          &bias2_sqrt, &eps, &step_scale))
+    if (!PyArg_ParseTuple(args, "w*y*w*w*Odddddd", &bp, &bg, &bm, &bv, &vmax,
+                          &one_minus_b1, &one_minus_b2, &beta_2, &bias2_sqrt,
+                          &eps, &step_scale))
         return NULL;
     int has_vmax = vmax != Py_None;
     int ok = 1;
     if (has_vmax && PyObject_GetBuffer(vmax, &bvm, PyBUF_WRITABLE) < 0)
         ok = 0;
     ok = ok && same_sizes(&bp, &bg) && same_sizes(&bp, &bm) &&
-         same_sizes(&bp, &bv) && same_sizes(&bp, &bd) &&
+         same_sizes(&bp, &bv) &&
          (!has_vmax || same_sizes(&bp, &bvm));
     if (ok) {
         Py_ssize_t n = bp.len / bp.itemsize;
         Py_BEGIN_ALLOW_THREADS
         if (bp.itemsize == 8 && has_vmax)
-            amsgrad_f64(n, bp.buf, bg.buf, bm.buf, bv.buf, bd.buf, bvm.buf,
+            amsgrad_f64(n, bp.buf, bg.buf, bm.buf, bv.buf, bvm.buf,
                         one_minus_b1, one_minus_b2, beta_2, bias2_sqrt, eps,
                         step_scale);
         else if (bp.itemsize == 8)
-            adam_f64(n, bp.buf, bg.buf, bm.buf, bv.buf, bd.buf, one_minus_b1,
+            adam_f64(n, bp.buf, bg.buf, bm.buf, bv.buf, one_minus_b1,
                      one_minus_b2, beta_2, bias2_sqrt, eps, step_scale);
         else if (has_vmax)
-            amsgrad_f32(n, bp.buf, bg.buf, bm.buf, bv.buf, bd.buf, bvm.buf,
+            amsgrad_f32(n, bp.buf, bg.buf, bm.buf, bv.buf, bvm.buf,
                         (float)one_minus_b1, (float)one_minus_b2, (float)beta_2,
                         (float)bias2_sqrt, (float)eps, (float)step_scale);
         else
-            adam_f32(n, bp.buf, bg.buf, bm.buf, bv.buf, bd.buf,
+            adam_f32(n, bp.buf, bg.buf, bm.buf, bv.buf,
                      (float)one_minus_b1, (float)one_minus_b2, (float)beta_2,
                      (float)bias2_sqrt, (float)eps, (float)step_scale);
         Py_END_ALLOW_THREADS
@@ -228,7 +226,6 @@ adam_update(PyObject *self, PyObject *args)
     PyBuffer_Release(&bg);
     PyBuffer_Release(&bm);
     PyBuffer_Release(&bv);
-    PyBuffer_Release(&bd);
     if (has_vmax && bvm.obj)
         PyBuffer_Release(&bvm);
     if (!ok)
@@ -406,7 +403,7 @@ softmax_finish(PyObject *self, PyObject *args)
 
 static PyMethodDef methods[] = {
     {"adam_update", adam_update, METH_VARARGS,
-     "adam_update(params, grad, m, v, denom, vmax, 1-b1, 1-b2, b2, "
+     "adam_update(params, grad, m, v, vmax, 1-b1, 1-b2, b2, "
      "sqrt(1-b2^t), eps, lr/(1-b1^t)): one Adam step in place."},
     {"bias_relu", bias_relu, METH_VARARGS,
      "bias_relu(z, b): z = max(z + b, 0) in place, row-wise bias."},

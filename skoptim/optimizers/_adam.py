@@ -149,40 +149,47 @@ class Adam(_AdamBase):
         lr, beta_1, beta_2 = float(lr), float(self.beta_1), float(self.beta_2)
         t = state["t"]
         v_max = state["v_max"] if self.amsgrad else None
-        bias2_sqrt = math.sqrt(1 - beta_2**t)
         step_scale = lr / (1 - beta_1**t)
-        m, v, denom = state["m"], state["v"], state["denom"]
-        epsilon = float(self.epsilon)
+        m, v = state["m"], state["v"]
         if adam_kernel(
             params,
             grad,
             m,
             v,
-            denom,
             v_max,
             beta_1,
             beta_2,
-            bias2_sqrt,
-            epsilon,
+            self._bias2_sqrt(t),
+            float(self.epsilon),
             step_scale,
         ):
             return
         update_ema(m, grad, beta_1, state["scratch"])
         update_ema_of_square(v, grad, beta_2, state["scratch"])
         if self.amsgrad:
-            v = np.maximum(v_max, v, out=v_max)
-        np.sqrt(v, out=denom)
-        denom /= bias2_sqrt
-        denom += epsilon
+            np.maximum(v_max, v, out=v_max)
+        denom = self._denominator(state)
         step = np.divide(m, denom, out=state["scratch"])
         step *= step_scale
         params -= step
+
+    def _bias2_sqrt(self, t):
+        return math.sqrt(1 - float(self.beta_2) ** t)
+
+    def _denominator(self, state):
+        """``sqrt(v_t) / sqrt(1 - beta_2^t) + eps`` into ``state["denom"]``,
+        by the operations of the update (the kernel does them in its loop)."""
+        v = state["v_max"] if self.amsgrad else state["v"]
+        denom = np.sqrt(v, out=state["denom"])
+        denom /= self._bias2_sqrt(state["t"])
+        denom += float(self.epsilon)
+        return denom
 
     def step_sizes(self, state):
         """Per-coordinate step ``lr / (sqrt(v_hat) + eps)`` applied to the
         bias-corrected first moment ``m_hat``: the diagonal preconditioner
         the L1 proximal step scales its threshold by."""
-        return self.learning_rate_at(state) / state["denom"]
+        return self.learning_rate_at(state) / self._denominator(state)
 
 
 class AdamW(Adam):
