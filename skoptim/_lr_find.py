@@ -256,7 +256,7 @@ def _range_test(model, network, X, Y, sample_weight, num_iter, smoothing, diverg
     ws = Workspace(
         network.layout,
         params,
-        min(batch_size, X.shape[0]),
+        network.workspace_rows(min(batch_size, X.shape[0])),
         model._buffers,
         dropout=network.dropout,
     )

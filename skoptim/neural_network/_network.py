@@ -18,7 +18,15 @@ import scipy.sparse as sp
 from .._fused import bias_relu, relu_backward_colsum
 from ..activations import get_activation
 
-__all__ = ["Network", "Workspace"]
+__all__ = ["CHUNK_ROWS", "Network", "Workspace"]
+
+#: Rows of a chunk when a large batch's gradient is summed over chunks: the
+#: activations and deltas of 512 rows of a few hundred units stay in cache
+#: between the layers, where a whole batch of 20000 rows streams through
+#: main memory at every element-wise pass (full-batch epochs of config R in
+#: benchmarks/ took 0.9x to 1.1x the time of the unchunked products alone,
+#: against 1.3x to 1.4x unchunked; 512 and 1024 rows did about as well).
+CHUNK_ROWS = 512
 
 
 def _matmul_into(a, b, out):
@@ -95,7 +103,10 @@ class Network:
         last = self.layout.n_layers - 1
         for i, (W, b) in enumerate(zip(ws.weights, ws.biases)):
             z = ws.logits[:n] if i == last else ws.activations[i][:n]
-            _matmul_into(a, W, z)
+            if i == 0:
+                _matmul_into(a, W, z)  # X may be sparse
+            else:
+                np.matmul(a, W, out=z)
             if i < last:
                 a = self._hidden_forward(ws, i, z, b, n, training)
             else:
@@ -161,6 +172,9 @@ class Network:
 
         Runs in training mode: batch statistics for batch normalization and
         the dropout masks currently in ``ws`` (see :meth:`Workspace.draw_masks`).
+        A batch of more rows than the workspace has (see
+        :meth:`workspace_rows`) is taken in chunks of ``ws.rows`` rows whose
+        gradients are summed.
 
         Parameters
         ----------
@@ -176,38 +190,75 @@ class Network:
         objective : float
             ``sum_i scale_i * loss_i + alpha * R(W)``.
         """
-        n = X.shape[0]
-        logits, _ = self.forward(ws, X, n, training=True, output_activation=False)
-        out = ws.activations[-1][:n]
-        delta = ws.deltas[-1][:n]
-        value = self.loss.value_and_gradient(Y, logits, out, delta, scale)
-        self._backward(ws, X, n, delta)
+        n, rows = X.shape[0], ws.rows
+        if n <= rows:
+            value = self._data_loss_and_gradient(ws, X, Y, scale, ws.grad_views)
+        else:  # in chunks of rows, each chunk's work staying in cache
+            value = 0.0
+            for k, start in enumerate(range(0, n, rows)):
+                chunk = slice(start, min(start + rows, n))
+                chunk_scale = scale if np.isscalar(scale) else scale[chunk]
+                views = ws.grad_views if k == 0 else ws.chunk_grad_views()
+                value += self._data_loss_and_gradient(
+                    ws, X[chunk], Y[chunk], chunk_scale, views
+                )
+                if k > 0:
+                    ws.grad += ws.chunk_grad
         if self.penalty is not None and self.alpha > 0:
             w = self.layout.weight_slice(ws.params)
             value += self.alpha * self.penalty.value(w)
             self.penalty.add_gradient(w, self.layout.weight_slice(ws.grad), self.alpha)
         return value
 
-    def _backward(self, ws, X, n, delta):
+    def can_chunk(self):
+        """Whether a batch's gradient may be summed over chunks of its rows:
+        not with batch statistics (batch norm) or dropout masks."""
+        return not (self.layout.batch_norm or self.has_dropout)
+
+    def workspace_rows(self, batch_rows):
+        """Rows of the workspace for batches of up to ``batch_rows`` rows:
+        larger batches go through in chunks of :data:`CHUNK_ROWS` when
+        :meth:`can_chunk`."""
+        if self.can_chunk():
+            return min(batch_rows, CHUNK_ROWS)
+        return batch_rows
+
+    def _data_loss_and_gradient(self, ws, X, Y, scale, grad_views):
+        """Loss of the rows ``X`` (at most ``ws.rows``) and its gradient,
+        written to ``grad_views`` (weight and bias views of a flat vector);
+        no penalty."""
+        n = X.shape[0]
+        logits, _ = self.forward(ws, X, n, training=True, output_activation=False)
+        out = ws.activations[-1][:n]
+        delta = ws.deltas[-1][:n]
+        value = self.loss.value_and_gradient(Y, logits, out, delta, scale)
+        self._backward(ws, X, n, delta, *grad_views)
+        return value
+
+    def _backward(self, ws, X, n, delta, grad_weights, grad_biases):
         summed = False  # whether the bias gradient of layer i is already in
         for i in range(self.layout.n_layers - 1, -1, -1):
-            a_prev = X if i == 0 else ws.activations[i - 1][:n]
-            _matmul_into(a_prev.T, delta, ws.grad_weights[i])
+            if i == 0:
+                _matmul_into(X.T, delta, grad_weights[i])
+            else:
+                np.matmul(ws.activations[i - 1][:n].T, delta, out=grad_weights[i])
             if not summed:
-                np.sum(delta, axis=0, out=ws.grad_biases[i])
+                np.sum(delta, axis=0, out=grad_biases[i])
             if i > 0:
                 delta_prev = ws.deltas[i - 1][:n]
                 np.matmul(delta, ws.weights[i].T, out=delta_prev)
-                delta, summed = self._hidden_backward(ws, i - 1, delta_prev, n)
+                delta, summed = self._hidden_backward(
+                    ws, i - 1, delta_prev, n, grad_biases[i - 1]
+                )
 
-    def _hidden_backward(self, ws, i, delta, n):
+    def _hidden_backward(self, ws, i, delta, n, grad_bias):
         """From d(loss)/d(output of hidden layer i) to d(loss)/dz, in place.
 
         Returns ``delta`` and whether the bias gradient of layer ``i`` was
-        summed on the way (the fused ReLU pass does it).
+        summed (into ``grad_bias``) on the way, as the fused ReLU pass does.
         """
         if self._fuse_bias_relu and self.dropout[i] == 0:
-            relu_backward_colsum(delta, ws.activations[i][:n], ws.grad_biases[i])
+            relu_backward_colsum(delta, ws.activations[i][:n], grad_bias)
             return delta, True
         if self.dropout[i] > 0:
             delta *= ws.masks[i][:n]
@@ -282,7 +333,8 @@ class Workspace:
         The flat parameters the views point into; solvers update it in place,
         so the views stay valid for the whole fit.
     batch_size : int
-        Largest number of rows a batch will have.
+        Rows of the buffers: the largest batch, or the chunk size in which
+        :meth:`Network.loss_and_gradient` takes larger batches.
     buffers : ndarray of shape (layout.n_buffers,), default=None
         Running statistics of batch normalization (updated in place in
         training mode); fresh ones when None.
@@ -296,6 +348,8 @@ class Workspace:
         dtype = params.dtype
         units = layout.layer_units[1:]
         hidden = units[:-1]
+        self.rows = batch_size
+        self.layout = layout
         self.params = params
         self.weights = layout.weights(params)
         self.biases = layout.biases(params)
@@ -315,6 +369,8 @@ class Workspace:
             self.grad = np.zeros_like(params)
             self.grad_weights = layout.weights(self.grad)
             self.grad_biases = layout.biases(self.grad)
+            self.grad_views = (self.grad_weights, self.grad_biases)
+            self.chunk_grad = None
             self.grad_bn_scales = layout.bn_scales(self.grad)
             self.grad_bn_shifts = layout.bn_shifts(self.grad)
             bn = layout.batch_norm
@@ -331,6 +387,18 @@ class Workspace:
                 np.empty((batch_size, u), dtype=dtype) if p > 0 else None
                 for u, p in zip(hidden, rates)
             ]
+
+    def chunk_grad_views(self):
+        """Weight and bias views of a second flat gradient, ``chunk_grad``,
+        where the chunks of a large batch after the first go (allocated on
+        first use)."""
+        if self.chunk_grad is None:
+            self.chunk_grad = np.zeros_like(self.grad)
+            self._chunk_views = (
+                self.layout.weights(self.chunk_grad),
+                self.layout.biases(self.chunk_grad),
+            )
+        return self._chunk_views
 
     def draw_masks(self, rng, n):
         """Draw inverted-dropout masks (0 or 1/(1-p)) for the next ``n`` rows."""

@@ -69,12 +69,16 @@ class _BatchSource:
         self.n = X.shape[0]
         self.batch_size = batch_size
         self.shuffle = shuffle
+        # One batch of all rows: its order would only reorder a sum, at the
+        # price of a copy of X per epoch. The permutation is still drawn, so
+        # the random stream (dropout masks) is that of a shuffled fit.
+        self.reorder = shuffle and batch_size < self.n
         self.rng = rng
         if sample_weight is None:
             self.scale = None
         else:
             self.scale = sample_weight / sample_weight.mean()
-        if shuffle and not sp.issparse(X) and batch_size < self.n:
+        if self.reorder and not sp.issparse(X):
             self.X_buf = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
         else:
             self.X_buf = None
@@ -86,7 +90,7 @@ class _BatchSource:
         """Yield ``(X_batch, Y_batch, scale)`` for one pass over the data."""
         order = self.rng.permutation(self.n) if self.shuffle else None
         for batch in gen_batches(self.n, self.batch_size):
-            if order is None:
+            if order is None or not self.reorder:
                 rows = batch
             else:
                 rows = order[batch]
@@ -223,7 +227,7 @@ def run_epochs(
     ws = Workspace(
         network.layout,
         params,
-        min(batch_size, X.shape[0]),
+        network.workspace_rows(min(batch_size, X.shape[0])),
         buffers,
         dropout=network.dropout,
     )
@@ -309,7 +313,7 @@ def run_full_batch(
     converged : bool
         Whether the solver met its tolerance.
     """
-    ws = Workspace(network.layout, params, X.shape[0], buffers)
+    ws = Workspace(network.layout, params, network.workspace_rows(X.shape[0]), buffers)
     if isinstance(Y, OneHotLabels):
         Y = Y.toarray()
     if sample_weight is None:
