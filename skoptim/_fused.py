@@ -42,16 +42,22 @@ def use_kernels(enabled):
     return old
 
 
+_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+
+
 def _fits_kernel(*arrays):
     """Whether every array is C-contiguous and of one float dtype."""
     dtype = arrays[0].dtype
-    return dtype in (np.float64, np.float32) and all(
-        a.dtype == dtype and a.flags.c_contiguous for a in arrays
-    )
+    if dtype not in _FLOATS:
+        return False
+    for a in arrays:  # a loop, not all(genexpr): called several times a batch
+        if a.dtype != dtype or not a.flags.c_contiguous:
+            return False
+    return True
 
 
 def adam_kernel(
-    params, grad, m, v, v_max, beta_1, beta_2, bias2_sqrt, epsilon, step_scale
+    params, grad, m, v, v_max, beta_1, beta_2, inv_bias2_sqrt, epsilon, step_scale
 ):
     """One Adam step in place by the compiled kernel; returns whether it ran.
 
@@ -74,7 +80,7 @@ def adam_kernel(
         1 - beta_1,
         1 - beta_2,
         beta_2,
-        bias2_sqrt,
+        inv_bias2_sqrt,
         epsilon,
         step_scale,
     )
@@ -151,11 +157,12 @@ def softmax_log_loss(y, z, out, delta, scale):
     total = np.empty(n, dtype=z.dtype)
     zy = np.empty(n, dtype=z.dtype)
     scalar = np.isscalar(scale)
-    if _enabled and n > 0 and _fits_kernel(z, y, out, delta):
-        _kernels.softmax_shift(z, out, shift)
+    cols = z.shape[1]
+    if _enabled and n > 0 and cols > 0 and _fits_kernel(z, y, out, delta):
+        _kernels.softmax_shift(z, out, shift, cols)
         np.exp(out, out=out)
         _kernels.softmax_finish(
-            out, y, z, delta, float(scale) if scalar else None, total, zy
+            out, y, z, delta, float(scale) if scalar else None, total, zy, cols
         )
     else:
         np.max(z, axis=1, out=shift)

@@ -41,7 +41,7 @@
 #define DEFINE_LOOPS(T, SUFFIX, SQRT)                                          \
     ALWAYS_INLINE void adam_loop_##SUFFIX(                                     \
         Py_ssize_t n, T *restrict p, const T *restrict g, T *restrict m,       \
-        T *restrict v, T *restrict vm, T c1, T c2, T b2, T bc, T e, T s,       \
+        T *restrict v, T *restrict vm, T c1, T c2, T b2, T ib, T e, T s,       \
         const int amsgrad)                                                     \
     {                                                                          \
         for (Py_ssize_t i = 0; i < n; i++) {                                   \
@@ -61,7 +61,7 @@
                 vm[i] = vi;                                                    \
             }                                                                  \
             T di = SQRT(vi);                                                   \
-            di = di / bc;                                                      \
+            di = di * ib;                                                      \
             di = di + e;                                                       \
             T st = mi / di;                                                    \
             st = st * s;                                                       \
@@ -70,15 +70,15 @@
     }                                                                          \
     DISPATCH static void adam_##SUFFIX(                                        \
         Py_ssize_t n, T *restrict p, const T *restrict g, T *restrict m,       \
-        T *restrict v, T c1, T c2, T b2, T bc, T e, T s)                       \
+        T *restrict v, T c1, T c2, T b2, T ib, T e, T s)                       \
     {                                                                          \
-        adam_loop_##SUFFIX(n, p, g, m, v, NULL, c1, c2, b2, bc, e, s, 0);      \
+        adam_loop_##SUFFIX(n, p, g, m, v, NULL, c1, c2, b2, ib, e, s, 0);      \
     }                                                                          \
     DISPATCH static void amsgrad_##SUFFIX(                                     \
         Py_ssize_t n, T *restrict p, const T *restrict g, T *restrict m,       \
-        T *restrict v, T *restrict vm, T c1, T c2, T b2, T bc, T e, T s)       \
+        T *restrict v, T *restrict vm, T c1, T c2, T b2, T ib, T e, T s)       \
     {                                                                          \
-        adam_loop_##SUFFIX(n, p, g, m, v, vm, c1, c2, b2, bc, e, s, 1);        \
+        adam_loop_##SUFFIX(n, p, g, m, v, vm, c1, c2, b2, ib, e, s, 1);        \
     }                                                                          \
     DISPATCH static void bias_relu_##SUFFIX(Py_ssize_t rows, Py_ssize_t cols,  \
                                             T *restrict z, const T *restrict b) \
@@ -190,9 +190,9 @@ adam_update(PyObject *self, PyObject *args)
 {
     Py_buffer bp, bg, bm, bv, bvm = {0};
     PyObject *vmax;
-    double one_minus_b1, one_minus_b2, beta_2, bias2_sqrt, eps, step_scale;
+    double one_minus_b1, one_minus_b2, beta_2, inv_bias2_sqrt, eps, step_scale;
     if (!PyArg_ParseTuple(args, "w*y*w*w*Odddddd", &bp, &bg, &bm, &bv, &vmax,
-                          &one_minus_b1, &one_minus_b2, &beta_2, &bias2_sqrt,
+                          &one_minus_b1, &one_minus_b2, &beta_2, &inv_bias2_sqrt,
                           &eps, &step_scale))
         return NULL;
     int has_vmax = vmax != Py_None;
@@ -207,19 +207,19 @@ adam_update(PyObject *self, PyObject *args)
         Py_BEGIN_ALLOW_THREADS
         if (bp.itemsize == 8 && has_vmax)
             amsgrad_f64(n, bp.buf, bg.buf, bm.buf, bv.buf, bvm.buf,
-                        one_minus_b1, one_minus_b2, beta_2, bias2_sqrt, eps,
+                        one_minus_b1, one_minus_b2, beta_2, inv_bias2_sqrt, eps,
                         step_scale);
         else if (bp.itemsize == 8)
             adam_f64(n, bp.buf, bg.buf, bm.buf, bv.buf, one_minus_b1,
-                     one_minus_b2, beta_2, bias2_sqrt, eps, step_scale);
+                     one_minus_b2, beta_2, inv_bias2_sqrt, eps, step_scale);
         else if (has_vmax)
             amsgrad_f32(n, bp.buf, bg.buf, bm.buf, bv.buf, bvm.buf,
                         (float)one_minus_b1, (float)one_minus_b2, (float)beta_2,
-                        (float)bias2_sqrt, (float)eps, (float)step_scale);
+                        (float)inv_bias2_sqrt, (float)eps, (float)step_scale);
         else
             adam_f32(n, bp.buf, bg.buf, bm.buf, bv.buf,
                      (float)one_minus_b1, (float)one_minus_b2, (float)beta_2,
-                     (float)bias2_sqrt, (float)eps, (float)step_scale);
+                     (float)inv_bias2_sqrt, (float)eps, (float)step_scale);
         Py_END_ALLOW_THREADS
     }
     PyBuffer_Release(&bp);
@@ -338,13 +338,13 @@ static PyObject *
 softmax_shift(PyObject *self, PyObject *args)
 {
     Py_buffer bz, bo, bs;
-    if (!PyArg_ParseTuple(args, "y*w*w*", &bz, &bo, &bs))
+    Py_ssize_t cols;
+    if (!PyArg_ParseTuple(args, "y*w*w*n", &bz, &bo, &bs, &cols))
         return NULL;
-    int ok = same_sizes(&bz, &bo) && bs.itemsize == bz.itemsize && bs.len > 0 &&
-             bz.len % bs.len == 0;
+    Py_ssize_t rows = bs.len / bs.itemsize;
+    int ok = same_sizes(&bz, &bo) && bs.itemsize == bz.itemsize && rows > 0 &&
+             cols > 0 && bz.len == rows * cols * bz.itemsize;
     if (ok) {
-        Py_ssize_t rows = bs.len / bs.itemsize;
-        Py_ssize_t cols = bz.len / bs.len;
         Py_BEGIN_ALLOW_THREADS
         if (bz.itemsize == 8)
             softmax_shift_f64(rows, cols, bz.buf, bo.buf, bs.buf);
@@ -367,18 +367,19 @@ softmax_finish(PyObject *self, PyObject *args)
 {
     Py_buffer bp, by, bz, bd, bt, bzy;
     PyObject *scale_obj;
-    if (!PyArg_ParseTuple(args, "w*y*y*w*Ow*w*", &bp, &by, &bz, &bd, &scale_obj,
-                          &bt, &bzy))
+    Py_ssize_t cols;
+    if (!PyArg_ParseTuple(args, "w*y*y*w*Ow*w*n", &bp, &by, &bz, &bd, &scale_obj,
+                          &bt, &bzy, &cols))
         return NULL;
     int scaled = scale_obj != Py_None;
     double scale = scaled ? PyFloat_AsDouble(scale_obj) : 1.0;
+    Py_ssize_t rows = bt.len / bt.itemsize;
     int ok = !(scaled && scale == -1.0 && PyErr_Occurred()) &&
              same_sizes(&bp, &by) && same_sizes(&bp, &bz) &&
              same_sizes(&bp, &bd) && same_sizes(&bt, &bzy) &&
-             bt.itemsize == bp.itemsize && bt.len > 0 && bp.len % bt.len == 0;
+             bt.itemsize == bp.itemsize && rows > 0 && cols > 0 &&
+             bp.len == rows * cols * bp.itemsize;
     if (ok) {
-        Py_ssize_t rows = bt.len / bt.itemsize;
-        Py_ssize_t cols = bp.len / bt.len;
         Py_BEGIN_ALLOW_THREADS
         if (bp.itemsize == 8)
             softmax_finish_f64(rows, cols, bp.buf, by.buf, bz.buf, bd.buf, scale,
@@ -404,7 +405,7 @@ softmax_finish(PyObject *self, PyObject *args)
 static PyMethodDef methods[] = {
     {"adam_update", adam_update, METH_VARARGS,
      "adam_update(params, grad, m, v, vmax, 1-b1, 1-b2, b2, "
-     "sqrt(1-b2^t), eps, lr/(1-b1^t)): one Adam step in place."},
+     "1/sqrt(1-b2^t), eps, lr/(1-b1^t)): one Adam step in place."},
     {"bias_relu", bias_relu, METH_VARARGS,
      "bias_relu(z, b): z = max(z + b, 0) in place, row-wise bias."},
     {"relu_backward", relu_backward, METH_VARARGS,
@@ -413,9 +414,11 @@ static PyMethodDef methods[] = {
      "relu_backward_colsum(delta, a, colsum): delta *= (a > 0) in place and "
      "colsum = delta.sum(axis=0), summed row after row."},
     {"softmax_shift", softmax_shift, METH_VARARGS,
-     "softmax_shift(z, out, shift): shift = row maxima of z, out = z - shift."},
+     "softmax_shift(z, out, shift, cols): shift = row maxima of z, "
+     "out = z - shift."},
     {"softmax_finish", softmax_finish, METH_VARARGS,
-     "softmax_finish(p, y, z, delta, scale, total, zy): from p = exp(z - max), "
+     "softmax_finish(p, y, z, delta, scale, total, zy, cols): from "
+     "p = exp(z - max), "
      "total = row sums of p, p /= total, delta = (p - y) * scale (scale None: "
      "unscaled) and zy = row sums of y * z, sums left to right."},
     {"axpy", axpy, METH_VARARGS, "axpy(y, x, alpha): y += alpha * x in place."},

@@ -118,3 +118,13 @@ def test_full_batch_fit_copies_no_input_per_epoch():
         tracemalloc.stop()
     assert model.n_iter_ == 3
     assert peak < 0.2 * X.nbytes, f"{peak / X.nbytes:.2f} of the input"
+
+
+def test_batch_statistics_refuse_a_workspace_too_small():
+    layout = ParamLayout((3, 4, 2), batch_norm=True)
+    net = Network(layout, "relu", get_loss("squared_error", "identity"))
+    params = np.random.default_rng(0).normal(size=layout.n_params)
+    ws = Workspace(layout, params, 8)
+    X, Y = np.ones((20, 3)), np.ones((20, 2))
+    with pytest.raises(ValueError, match="workspace_rows"):
+        net.loss_and_gradient(ws, X, Y, 1 / 20)

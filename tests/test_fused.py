@@ -125,11 +125,17 @@ def test_kernel_refuses_mismatched_arrays():
         _kernels.axpy(np.zeros(3), np.zeros(4), 1.0)
     with pytest.raises(ValueError, match="shapes"):
         _kernels.bias_relu(np.zeros((2, 3)), np.zeros(4))
+    z = np.zeros((2, 3))
     with pytest.raises(ValueError, match="shapes"):
-        _kernels.softmax_shift(np.zeros((2, 3)), np.zeros((2, 3)), np.zeros(4))
+        _kernels.softmax_shift(z, z.copy(), np.zeros(4), 3)
+    with pytest.raises(ValueError, match="shapes"):  # columns that don't fit
+        _kernels.softmax_shift(z, z.copy(), np.zeros(2), 2)
+    with pytest.raises(ValueError, match="shapes"):  # no columns: no maximum
+        _kernels.softmax_shift(np.zeros((2, 0)), np.zeros((2, 0)), np.zeros(2), 0)
     with pytest.raises(ValueError, match="differ"):
-        z = np.zeros((2, 3))
-        _kernels.softmax_finish(z, z, z, np.zeros((3, 2), np.float32), 1.0, *z[:2])
+        _kernels.softmax_finish(
+            z, z, z, np.zeros((3, 2), np.float32), 1.0, *np.zeros((2, 2)), 3
+        )
 
 
 @needs_kernels
@@ -166,6 +172,19 @@ def test_softmax_log_loss_matches_numpy(dtype, weighted, numpy_path):
     np.testing.assert_allclose(out, softmax(z64, axis=1), rtol=rtol, atol=1e-30)
     weights = scale[:, None] if weighted else scale
     np.testing.assert_allclose(delta, (out - y) * weights, rtol=rtol)
+
+
+@needs_kernels
+def test_softmax_log_loss_of_no_columns_fails_on_both_paths(numpy_path):
+    z = np.zeros((4, 0))
+
+    def run():
+        return _fused.softmax_log_loss(z, z, np.empty_like(z), np.empty_like(z), 0.25)
+
+    with pytest.raises(ValueError):
+        run()
+    with pytest.raises(ValueError):
+        numpy_path(run)
 
 
 @needs_kernels

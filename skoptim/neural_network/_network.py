@@ -85,10 +85,8 @@ class Network:
         self.batch_norm_epsilon = float(batch_norm_epsilon)
         # bias and ReLU run as one fused pass when no batch norm sits between
         self._fuse_bias_relu = self.hidden.name == "relu" and not layout.batch_norm
-
-    @property
-    def has_dropout(self):
-        return any(p > 0 for p in self.dropout)
+        #: Whether any hidden layer drops units (set once: read every batch).
+        self.has_dropout = any(p > 0 for p in self.dropout)
 
     # ------------------------------------------------------------------
     # forward
@@ -191,6 +189,12 @@ class Network:
             ``sum_i scale_i * loss_i + alpha * R(W)``.
         """
         n, rows = X.shape[0], ws.rows
+        if n > rows and not self.can_chunk():
+            raise ValueError(
+                f"A batch of {n} rows does not fit a workspace of {rows} rows, "
+                "and batch statistics or dropout masks need the whole batch "
+                "at once: size the workspace with workspace_rows."
+            )
         if n <= rows:
             value = self._data_loss_and_gradient(ws, X, Y, scale, ws.grad_views)
         else:  # in chunks of rows, each chunk's work staying in cache
@@ -242,8 +246,8 @@ class Network:
                 _matmul_into(X.T, delta, grad_weights[i])
             else:
                 np.matmul(ws.activations[i - 1][:n].T, delta, out=grad_weights[i])
-            if not summed:
-                np.sum(delta, axis=0, out=grad_biases[i])
+            if not summed:  # add.reduce is np.sum without its wrapper
+                np.add.reduce(delta, axis=0, out=grad_biases[i])
             if i > 0:
                 delta_prev = ws.deltas[i - 1][:n]
                 np.matmul(delta, ws.weights[i].T, out=delta_prev)

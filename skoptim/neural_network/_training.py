@@ -69,9 +69,10 @@ class _BatchSource:
         self.n = X.shape[0]
         self.batch_size = batch_size
         self.shuffle = shuffle
-        # One batch of all rows: its order would only reorder a sum, at the
-        # price of a copy of X per epoch. The permutation is still drawn, so
-        # the random stream (dropout masks) is that of a shuffled fit.
+        # One batch of all rows: its order would only reorder a sum (and
+        # which row gets which dropout mask), at the price of a copy of X per
+        # epoch. The permutation is still drawn, so the random stream is that
+        # of a shuffled fit.
         self.reorder = shuffle and batch_size < self.n
         self.rng = rng
         if sample_weight is None:

@@ -159,7 +159,7 @@ class Adam(_AdamBase):
             v_max,
             beta_1,
             beta_2,
-            self._bias2_sqrt(t),
+            self._inv_bias2_sqrt(t),
             float(self.epsilon),
             step_scale,
         ):
@@ -173,15 +173,18 @@ class Adam(_AdamBase):
         step *= step_scale
         params -= step
 
-    def _bias2_sqrt(self, t):
-        return math.sqrt(1 - float(self.beta_2) ** t)
+    def _inv_bias2_sqrt(self, t):
+        # a product by the reciprocal, not a division: the square root and
+        # the divisions bound the update's speed, not memory
+        return 1.0 / math.sqrt(1 - float(self.beta_2) ** t)
 
     def _denominator(self, state):
-        """``sqrt(v_t) / sqrt(1 - beta_2^t) + eps`` into ``state["denom"]``,
-        by the operations of the update (the kernel does them in its loop)."""
+        """``sqrt(v_t) / sqrt(1 - beta_2^t) + eps`` into ``state["denom"]``
+        (``v_max`` for ``v_t`` with AMSGrad), by the operations of the update
+        (the kernel does them in its loop); defined once a step was taken."""
         v = state["v_max"] if self.amsgrad else state["v"]
         denom = np.sqrt(v, out=state["denom"])
-        denom /= self._bias2_sqrt(state["t"])
+        denom *= self._inv_bias2_sqrt(state["t"])
         denom += float(self.epsilon)
         return denom
 
