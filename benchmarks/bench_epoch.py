@@ -17,10 +17,11 @@ batch_size=200)`` for one epoch on standard normal data (``--linear-n`` rows
 x 50 features, float64), against scikit-learn's ``MLPRegressor`` with the
 same settings (``solver="sgd", momentum=0``) and against ``SGDRegressor``
 (``max_iter=1, tol=None, learning_rate="constant", eta0=1e-3``), which updates
-after every single sample.
+after every single sample; the three fits take turns in each round.
 
 Predict: rows per second of ``predict`` on the 20000 training rows, for the
-models of config R (batch 200) fitted above.
+models of config R (batch 200) fitted above; skoptim, scikit-learn and the
+forward products take turns in each of ``3 * --repeats`` rounds.
 
 Memory: peak memory allocated during one epoch of fitting config R on
 ``--memory-n`` rows x 100 features in float32, beyond the input, measured with
@@ -229,8 +230,8 @@ def gemm_floor(units, n_samples, batch_size, dtype, repeats, rng):
     return median_seconds(one_epoch, repeats)
 
 
-def predict_floor(units, X, repeats, rng):
-    """Median time of the forward products of a network on all of ``X``."""
+def predict_floor(units, X, rng):
+    """The forward products of a network on all of ``X``, as a function."""
     dtype = X.dtype
     W = [rng.standard_normal((i, o)).astype(dtype) for i, o in zip(units, units[1:])]
     A = [np.empty((X.shape[0], u), dtype=dtype) for u in units[1:]]
@@ -240,7 +241,26 @@ def predict_floor(units, X, repeats, rng):
         for w, out in zip(W, A):
             a = np.matmul(a, w, out=out)
 
-    return median_seconds(forward, repeats)
+    return forward
+
+
+def interleaved_seconds(funcs, repeats):
+    """Times of ``repeats`` rounds that call each function once in turn
+    (after one warm-up call each): an array of shape (repeats, len(funcs))."""
+    for func in funcs:
+        func()
+    times = np.empty((repeats, len(funcs)))
+    for r in range(repeats):
+        for j, func in enumerate(funcs):
+            start = time.perf_counter()
+            func()
+            times[r, j] = time.perf_counter() - start
+    return times
+
+
+def fit_once(make_estimator, X, y):
+    """A function that fits a fresh estimator on ``X, y``."""
+    return lambda: make_estimator().fit(X, y)
 
 
 def torch_seconds_per_epoch(X, y, units, batch_size, epochs, repeats, regression):
@@ -388,7 +408,7 @@ def main(argv=None):
     )
     print(
         f"linear: {linear_n} x {LINEAR_FEATURES} standard normal float64, "
-        f"SGD lr={LEARNING_RATE:g}, 1 epoch per fit, median of {repeats}"
+        f"SGD lr={LEARNING_RATE:g}, 1 epoch per fit, {repeats} interleaved rounds"
     )
     print()
 
@@ -451,7 +471,15 @@ def main(argv=None):
     del X
 
     Xl, yl = make_linear_data(linear_n, rng)
-    ours, _ = seconds_per_epoch(skoptim_linear, Xl, yl, repeats)
+    linear_times = interleaved_seconds(
+        [
+            fit_once(skoptim_linear, Xl, yl),
+            fit_once(sklearn_linear, Xl, yl),
+            fit_once(sgd_regressor, Xl, yl),
+        ],
+        repeats,
+    )
+    ours = float(np.median(linear_times[:, 0]))
     floor = gemm_floor(
         (LINEAR_FEATURES, 1), linear_n, BATCH_SIZE, np.float64, repeats, rng
     )
@@ -461,12 +489,11 @@ def main(argv=None):
             Xl, yl, (LINEAR_FEATURES, 1), BATCH_SIZE, 1, repeats, regression=True
         )
         t_values = [t, ours / t]
-    for config, make_theirs in (
-        ("linear vs MLPRegressor", sklearn_linear),
-        ("linear vs SGDRegressor (*)", sgd_regressor),
-    ):
-        theirs, _ = seconds_per_epoch(make_theirs, Xl, yl, repeats)
-        values = [ours, theirs, ours / theirs, ours / floor, None, None] + t_values
+    for j, config in ((1, "linear vs MLPRegressor"), (2, "linear vs SGDRegressor (*)")):
+        theirs = float(np.median(linear_times[:, j]))
+        vs_theirs = float(np.median(linear_times[:, 0] / linear_times[:, j]))
+        best = linear_times[:, 0].min() / linear_times[:, j].min()
+        values = [ours, theirs, vs_theirs, ours / floor, best, None] + t_values
         print_row(config, values, widths, fmts)
     notes.append(f"linear: GEMM floor {floor:.4f} s/epoch (batch {BATCH_SIZE})")
     notes.append(
@@ -477,23 +504,30 @@ def main(argv=None):
 
     print()
     columns = ["skoptim rows/s", "sklearn rows/s", "skoptim/sklearn"]
-    columns.append("skoptim/GEMM")
-    widths = [17, 17, 17, 14]
-    fmts = [",.0f", ",.0f", ".2f", ".2f"]
+    columns += ["skoptim/GEMM", "best/sklearn", "best/GEMM"]
+    widths = [17, 17, 17, 14, 14, 11]
+    fmts = [",.0f", ",.0f", ".2f", ".2f", ".2f", ".2f"]
     if torch is not None:
         columns += ["torch rows/s", "skoptim/torch"]
         widths += [15, 15]
         fmts += [",.0f", ".2f"]
     print_header("predict", columns, widths)
-    predict_repeats = max(repeats, 5)
+    predict_repeats = 3 * repeats
     for name, (our_model, their_model, Xd) in fitted.items():
         n = Xd.shape[0]
-        ours = median_seconds(functools.partial(our_model.predict, Xd), predict_repeats)
-        theirs = median_seconds(
-            functools.partial(their_model.predict, Xd), predict_repeats
+        times = interleaved_seconds(
+            [
+                functools.partial(our_model.predict, Xd),
+                functools.partial(their_model.predict, Xd),
+                predict_floor(units, Xd, rng),
+            ],
+            predict_repeats,
         )
-        floor = predict_floor(units, Xd, predict_repeats, rng)
-        values = [n / ours, n / theirs, ours / theirs, ours / floor]
+        ours, theirs, floor = np.median(times, axis=0)
+        best = times.min(axis=0)
+        values = [n / ours, n / theirs]
+        values += [np.median(times[:, 0] / times[:, j]) for j in (1, 2)]
+        values += [best[0] / best[1], best[0] / best[2]]
         if torch is not None:
             t_model, Xt = torch_fitted[name]
             t = torch_predict_seconds(t_model, Xt, predict_repeats)
