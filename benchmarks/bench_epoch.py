@@ -353,6 +353,21 @@ def print_header(first, columns, widths):
     print("-" * len(header))
 
 
+def print_ratio_header(first, unit, value_fmt):
+    """Header of a table of skoptim, scikit-learn (and torch) values in
+    ``unit`` with their ratios; returns the column widths and formats."""
+    columns = [f"skoptim {unit}", f"sklearn {unit}", "skoptim/sklearn"]
+    columns += ["skoptim/GEMM", "best/sklearn", "best/GEMM"]
+    widths = [17, 17, 17, 14, 14, 11]
+    fmts = [value_fmt, value_fmt, ".2f", ".2f", ".2f", ".2f"]
+    if torch is not None:
+        columns += [f"torch {unit}", "skoptim/torch"]
+        widths += [15, 15]
+        fmts += [value_fmt, ".2f"]
+    print_header(first, columns, widths)
+    return widths, fmts
+
+
 def print_row(config, values, widths, fmts):
     cells = "".join(
         f"{'-':>{w}}" if v is None else f"{v:>{w}{f}}"
@@ -412,15 +427,7 @@ def main(argv=None):
     )
     print()
 
-    columns = ["skoptim s/epoch", "sklearn s/epoch", "skoptim/sklearn"]
-    columns += ["skoptim/GEMM", "best/sklearn", "best/GEMM"]
-    widths = [17, 17, 17, 14, 14, 11]
-    fmts = [".4f", ".4f", ".2f", ".2f", ".2f", ".2f"]
-    if torch is not None:
-        columns += ["torch s/epoch", "skoptim/torch"]
-        widths += [15, 15]
-        fmts += [".4f", ".2f"]
-    print_header("config", columns, widths)
+    widths, fmts = print_ratio_header("config", "s/epoch", ".4f")
 
     notes = []
     fitted = {}
@@ -503,15 +510,7 @@ def main(argv=None):
     del Xl, yl
 
     print()
-    columns = ["skoptim rows/s", "sklearn rows/s", "skoptim/sklearn"]
-    columns += ["skoptim/GEMM", "best/sklearn", "best/GEMM"]
-    widths = [17, 17, 17, 14, 14, 11]
-    fmts = [",.0f", ",.0f", ".2f", ".2f", ".2f", ".2f"]
-    if torch is not None:
-        columns += ["torch rows/s", "skoptim/torch"]
-        widths += [15, 15]
-        fmts += [",.0f", ".2f"]
-    print_header("predict", columns, widths)
+    widths, fmts = print_ratio_header("predict", "rows/s", ",.0f")
     predict_repeats = 3 * repeats
     for name, (our_model, their_model, Xd) in fitted.items():
         n = Xd.shape[0]

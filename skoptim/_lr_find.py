@@ -20,7 +20,6 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import Interval, validate_params
 
 from .neural_network._mlp import BaseMLP
-from .neural_network._network import Workspace
 from .neural_network._training import _apply_prox, _BatchSource
 from .optimizers import resolve_solver
 from .schedules import ExponentialDecay
@@ -253,13 +252,7 @@ def _range_test(model, network, X, Y, sample_weight, num_iter, smoothing, diverg
     """Run up to ``num_iter`` updates; record rates and smoothed losses."""
     params, solver, state = model._params, model.solver_, model._solver_state
     batch_size = model._batch_size(X.shape[0])
-    ws = Workspace(
-        network.layout,
-        params,
-        network.workspace_rows(min(batch_size, X.shape[0])),
-        model._buffers,
-        dropout=network.dropout,
-    )
+    ws = network.training_workspace(params, min(batch_size, X.shape[0]), model._buffers)
     batches = _BatchSource(X, Y, sample_weight, batch_size, model.shuffle, model._rng)
     rates, losses, raw = [], [], []
     average, best = 0.0, np.inf

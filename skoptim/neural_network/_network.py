@@ -227,6 +227,18 @@ class Network:
             return min(batch_rows, CHUNK_ROWS)
         return batch_rows
 
+    def training_workspace(self, params, batch_rows, buffers=None):
+        """The :class:`Workspace` of a fit in batches of up to ``batch_rows``
+        rows: sized by :meth:`workspace_rows`, with this network's dropout
+        masks."""
+        return Workspace(
+            self.layout,
+            params,
+            self.workspace_rows(batch_rows),
+            buffers,
+            dropout=self.dropout,
+        )
+
     def _data_loss_and_gradient(self, ws, X, Y, scale, grad_views):
         """Loss of the rows ``X`` (at most ``ws.rows``) and its gradient,
         written to ``grad_views`` (weight and bias views of a flat vector);

@@ -5,7 +5,6 @@ import scipy.sparse as sp
 from sklearn.utils import gen_batches
 
 from .._progress import epoch_progress
-from ._network import Workspace
 from ._safeguards import Checkpoint, LossGuard, predictions_are_finite
 from ._targets import OneHotLabels
 
@@ -91,10 +90,7 @@ class _BatchSource:
         """Yield ``(X_batch, Y_batch, scale)`` for one pass over the data."""
         order = self.rng.permutation(self.n) if self.shuffle else None
         for batch in gen_batches(self.n, self.batch_size):
-            if order is None or not self.reorder:
-                rows = batch
-            else:
-                rows = order[batch]
+            rows = order[batch] if self.reorder else batch
             Xb, Yb = self._take(rows)
             nb = Yb.shape[0]
             scale = 1.0 / nb if self.scale is None else self.scale[rows] / nb
@@ -225,13 +221,7 @@ def run_epochs(
         Re-raised after ``params`` and ``history`` go back to the last
         completed epoch.
     """
-    ws = Workspace(
-        network.layout,
-        params,
-        network.workspace_rows(min(batch_size, X.shape[0])),
-        buffers,
-        dropout=network.dropout,
-    )
+    ws = network.training_workspace(params, min(batch_size, X.shape[0]), buffers)
     batches = _BatchSource(X, Y, sample_weight, batch_size, shuffle, rng)
     n = X.shape[0]
     checkpoint = Checkpoint(params, ws.buffers, history, epoch_offset)
@@ -314,7 +304,7 @@ def run_full_batch(
     converged : bool
         Whether the solver met its tolerance.
     """
-    ws = Workspace(network.layout, params, network.workspace_rows(X.shape[0]), buffers)
+    ws = network.training_workspace(params, X.shape[0], buffers)
     if isinstance(Y, OneHotLabels):
         Y = Y.toarray()
     if sample_weight is None:
