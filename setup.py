@@ -1,9 +1,12 @@
-"""Build the optional C kernels; everything else is in pyproject.toml.
+"""Build the optional C extensions; everything else is in pyproject.toml.
 
 ``skoptim._kernels`` fuses the element-wise updates of the training loop
-(see ``skoptim/_fused.py``). It needs only the CPython headers. The build is
-optional: without a C compiler skoptim installs and runs on its numpy
-fallback, which gives the same results more slowly.
+(see ``skoptim/_fused.py``); ``skoptim._data_parallel`` runs the forward and
+backward passes of dense networks on two halves of each batch at once (see
+``skoptim/neural_network/_data_parallel.py``; it calls scipy's BLAS through
+function pointers, so it needs no BLAS headers or libraries to build). Both
+need only the CPython headers, and both are optional: without a C compiler
+skoptim installs and runs on numpy alone, more slowly.
 """
 
 import sys
@@ -24,6 +27,12 @@ setup(
             sources=["skoptim/_kernels.c"],
             extra_compile_args=compile_args,
             optional=True,
-        )
+        ),
+        Extension(
+            "skoptim._data_parallel",
+            sources=["skoptim/_data_parallel.c"],
+            extra_compile_args=compile_args,
+            optional=True,
+        ),
     ]
 )

@@ -19,6 +19,7 @@ from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import Interval, validate_params
 
+from .neural_network._data_parallel import halves_in_parallel
 from .neural_network._mlp import BaseMLP
 from .neural_network._training import _apply_prox, _BatchSource
 from .optimizers import resolve_solver
@@ -256,7 +257,7 @@ def _range_test(model, network, X, Y, sample_weight, num_iter, smoothing, diverg
     batches = _BatchSource(X, Y, sample_weight, batch_size, model.shuffle, model._rng)
     rates, losses, raw = [], [], []
     average, best = 0.0, np.inf
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"), halves_in_parallel(ws.plan):
         while len(rates) < num_iter:
             for Xb, Yb, scale in batches.epoch():
                 if network.has_dropout:

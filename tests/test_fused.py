@@ -1,4 +1,8 @@
-"""The compiled kernels and their numpy fallback give bit-identical results."""
+"""The compiled kernels and their numpy fallback give bit-identical results.
+
+The two-way data-parallel passes (tests/test_data_parallel.py) are switched
+off here, so whole fits go through the kernels this file is about.
+"""
 
 import os
 
@@ -8,12 +12,21 @@ from scipy.special import logsumexp, softmax
 from sklearn.datasets import make_classification, make_regression
 
 from skoptim import MLPClassifier, MLPRegressor, _fused
+from skoptim.neural_network._data_parallel import use_data_parallel
 from skoptim.optimizers import Adam, AdamW
 from skoptim.penalties import L2, ElasticNet
 
 needs_kernels = pytest.mark.skipif(
     not _fused.kernels_available(), reason="skoptim._kernels is not built"
 )
+
+
+@pytest.fixture(autouse=True)
+def one_pass_network():
+    """The one-pass numpy forward and backward, which use the kernels."""
+    old = use_data_parallel(False)
+    yield
+    use_data_parallel(old)
 
 
 @pytest.fixture

@@ -399,7 +399,9 @@ def test_huge_logits_no_overflow(loss, out_act, n_outputs, kind, hidden_sizes):
         Z, _ = net.predict_raw(params, X)
     assert np.isfinite(value)
     assert np.all(np.isfinite(ws.grad))
-    assert value == objective
+    # to rounding: inference may take the two-way passes (C's tanh), this
+    # workspace numpy's one-pass code
+    np.testing.assert_allclose(value, objective, rtol=1e-13)
     assert np.abs(Z).max() > 100  # the logits really are huge
 
     penalty = ALPHA * 0.5 * params[: layout.n_weights] @ params[: layout.n_weights]

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 
 from .._fused import bias_relu, relu_backward_colsum
 from ..activations import get_activation
+from ._data_parallel import halves_in_parallel, make_plan
 
 __all__ = ["CHUNK_ROWS", "Network", "Workspace"]
 
@@ -196,7 +197,9 @@ class Network:
                 "at once: size the workspace with workspace_rows."
             )
         if n <= rows:
-            value = self._data_loss_and_gradient(ws, X, Y, scale, ws.grad_views)
+            value = self._data_loss_and_gradient(
+                ws, X, Y, scale, ws.grad, ws.grad_views
+            )
         else:  # in chunks of rows, each chunk's work staying in cache
             value = 0.0
             for k, start in enumerate(range(0, n, rows)):
@@ -204,7 +207,12 @@ class Network:
                 chunk_scale = scale if np.isscalar(scale) else scale[chunk]
                 views = ws.grad_views if k == 0 else ws.chunk_grad_views()
                 value += self._data_loss_and_gradient(
-                    ws, X[chunk], Y[chunk], chunk_scale, views
+                    ws,
+                    X[chunk],
+                    Y[chunk],
+                    chunk_scale,
+                    ws.grad if k == 0 else ws.chunk_grad,
+                    views,
                 )
                 if k > 0:
                     ws.grad += ws.chunk_grad
@@ -230,26 +238,47 @@ class Network:
     def training_workspace(self, params, batch_rows, buffers=None):
         """The :class:`Workspace` of a fit in batches of up to ``batch_rows``
         rows: sized by :meth:`workspace_rows`, with this network's dropout
-        masks."""
-        return Workspace(
+        masks and, when the network qualifies, the plan of the two-way
+        data-parallel passes (:mod:`._data_parallel`)."""
+        ws = Workspace(
             self.layout,
             params,
             self.workspace_rows(batch_rows),
             buffers,
             dropout=self.dropout,
         )
+        ws.plan = make_plan(self, ws)
+        if ws.plan is not None:
+            ws.partial_grad = np.empty_like(ws.grad)
+        return ws
 
-    def _data_loss_and_gradient(self, ws, X, Y, scale, grad_views):
+    def _data_loss_and_gradient(self, ws, X, Y, scale, grad, grad_views):
         """Loss of the rows ``X`` (at most ``ws.rows``) and its gradient,
-        written to ``grad_views`` (weight and bias views of a flat vector);
-        no penalty."""
+        written to ``grad`` (a flat vector; ``grad_views``: its weight and
+        bias views); no penalty."""
         n = X.shape[0]
-        logits, _ = self.forward(ws, X, n, training=True, output_activation=False)
         out = ws.activations[-1][:n]
         delta = ws.deltas[-1][:n]
+        if ws.plan is not None and self._plan_takes(X, ws.params.dtype):
+            ws.plan.forward(X, n)
+            logits = ws.logits[:n]
+            value = self.loss.value_and_gradient(Y, logits, out, delta, scale)
+            ws.plan.backward(X, n, grad, ws.partial_grad)
+            return value
+        logits, _ = self.forward(ws, X, n, training=True, output_activation=False)
         value = self.loss.value_and_gradient(Y, logits, out, delta, scale)
         self._backward(ws, X, n, delta, *grad_views)
         return value
+
+    def _plan_takes(self, X, dtype):
+        """Whether the two-way passes can read the batch ``X`` as it is."""
+        return (
+            isinstance(X, np.ndarray)
+            and X.dtype == dtype
+            and X.ndim == 2
+            and X.shape[1] == self.layout.layer_units[0]
+            and X.flags.c_contiguous
+        )
 
     def _backward(self, ws, X, n, delta, grad_weights, grad_biases):
         summed = False  # whether the bias gradient of layer i is already in
@@ -320,15 +349,30 @@ class Network:
         ws = Workspace(
             self.layout, params, min(max(n, 1), chunk_size), buffers, grad=False
         )
-        for start in range(0, n, chunk_size):
-            stop = min(start + chunk_size, n)
-            z, o = self.forward(
-                ws, X[start:stop], stop - start, output_activation=outputs
-            )
-            logits[start:stop] = z
-            if outputs:
-                out[start:stop] = o
+        plan = make_plan(self, ws, training=False)
+        with halves_in_parallel(plan):
+            for start in range(0, n, chunk_size):
+                stop = min(start + chunk_size, n)
+                z, o = self._inference_forward(
+                    ws, plan, X[start:stop], stop - start, outputs
+                )
+                logits[start:stop] = z
+                if outputs:
+                    out[start:stop] = o
         return logits, out
+
+    def _inference_forward(self, ws, plan, X, n, outputs):
+        """:meth:`forward` in inference mode, by the two-way passes when
+        ``plan`` can read ``X``."""
+        if plan is None or not self._plan_takes(X, ws.params.dtype):
+            return self.forward(ws, X, n, output_activation=outputs)
+        plan.forward(X, n)
+        if not outputs:
+            return ws.logits[:n], None
+        out = ws.activations[-1][:n]
+        np.copyto(out, ws.logits[:n])
+        self.loss.activation.forward(out)
+        return ws.logits[:n], out
 
     def objective(self, params, X, Y, scale, buffers=None):
         """Objective value in inference mode (allocates; for tests and checks)."""
@@ -366,6 +410,8 @@ class Workspace:
         hidden = units[:-1]
         self.rows = batch_size
         self.layout = layout
+        self.plan = None  # set by Network.training_workspace
+        self.partial_grad = None
         self.params = params
         self.weights = layout.weights(params)
         self.biases = layout.biases(params)
@@ -380,6 +426,7 @@ class Workspace:
         self.running_vars = layout.running_vars(buffers)
         self.inv_std = [np.empty(u, dtype=dtype) for u in hidden]
         self.batch_stats = [False] * len(hidden)
+        self.deltas = None
         if grad:
             self.deltas = [np.empty((batch_size, u), dtype=dtype) for u in units]
             self.grad = np.zeros_like(params)

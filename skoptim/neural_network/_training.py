@@ -5,6 +5,7 @@ import scipy.sparse as sp
 from sklearn.utils import gen_batches
 
 from .._progress import epoch_progress
+from ._data_parallel import halves_in_parallel
 from ._safeguards import Checkpoint, LossGuard, predictions_are_finite
 from ._targets import OneHotLabels
 
@@ -232,7 +233,10 @@ def run_epochs(
         for epoch in range(1, max_epochs + 1):
             if hook is not None:
                 hook.epoch_begin()
-            total = _run_epoch(network, params, solver, state, ws, batches, rng, guard)
+            with halves_in_parallel(ws.plan):
+                total = _run_epoch(
+                    network, params, solver, state, ws, batches, rng, guard
+                )
             loss = None if total is None else total / n
             reason = guard.epoch_reason(loss, params)
             if reason is not None:
@@ -335,9 +339,10 @@ def run_full_batch(
     if hook is not None:
         hook.epoch_begin()
     try:
-        result = solver.run(
-            objective, start, max_iter=max_iter, tol=tol, callback=record
-        )
+        with halves_in_parallel(ws.plan):
+            result = solver.run(
+                objective, start, max_iter=max_iter, tol=tol, callback=record
+            )
     except KeyboardInterrupt:
         params[...] = last  # the last completed iteration
         raise
