@@ -14,6 +14,13 @@ try:
     from . import _kernels
 except ImportError:  # pragma: no cover - built on every supported install
     _kernels = None
+else:
+    try:  # long Adam steps split over the two threads of the two-way passes
+        from . import _data_parallel
+
+        _kernels.set_runner(_data_parallel.run_parts)
+    except ImportError:  # pragma: no cover
+        pass
 
 __all__ = [
     "adam_kernel",

@@ -185,6 +185,64 @@ same_sizes(Py_buffer *a, Py_buffer *b)
     return 1;
 }
 
+/* ------------------------------------------------------------------------
+ * A long Adam step is split in two ranges of elements, run on two threads
+ * by skoptim._data_parallel's worker when it lends it (set_runner); an
+ * element-wise update gives the same bits however it is split.
+ */
+typedef void (*part_fn)(void *arg, int part);
+typedef void (*runner_fn)(part_fn fn, void *arg);
+static runner_fn run_parts = NULL;
+
+#define SPLIT_MIN 16384 /* elements: shorter steps are not worth a handoff */
+
+typedef struct {
+    Py_ssize_t n;
+    int f64, amsgrad;
+    char *p, *g, *m, *v, *vm;
+    double c1, c2, b2, ib, e, s;
+} AdamJob;
+
+/* part 0 or 1: the first or second half (split on a 64-byte boundary);
+ * -1: everything */
+static void
+adam_part(void *arg, int part)
+{
+    AdamJob *j = arg;
+    Py_ssize_t mid = (j->n / 2) & ~(Py_ssize_t)15;
+    Py_ssize_t start = part == 1 ? mid : 0, stop = part == 0 ? mid : j->n;
+    Py_ssize_t n = stop - start, at = start * (j->f64 ? 8 : 4);
+    char *vm = j->amsgrad ? j->vm + at : NULL;
+    if (j->f64 && j->amsgrad)
+        amsgrad_f64(n, (double *)(j->p + at), (double *)(j->g + at),
+                    (double *)(j->m + at), (double *)(j->v + at), (double *)vm,
+                    j->c1, j->c2, j->b2, j->ib, j->e, j->s);
+    else if (j->f64)
+        adam_f64(n, (double *)(j->p + at), (double *)(j->g + at),
+                 (double *)(j->m + at), (double *)(j->v + at), j->c1, j->c2,
+                 j->b2, j->ib, j->e, j->s);
+    else if (j->amsgrad)
+        amsgrad_f32(n, (float *)(j->p + at), (float *)(j->g + at),
+                    (float *)(j->m + at), (float *)(j->v + at), (float *)vm,
+                    (float)j->c1, (float)j->c2, (float)j->b2, (float)j->ib,
+                    (float)j->e, (float)j->s);
+    else
+        adam_f32(n, (float *)(j->p + at), (float *)(j->g + at),
+                 (float *)(j->m + at), (float *)(j->v + at), (float)j->c1,
+                 (float)j->c2, (float)j->b2, (float)j->ib, (float)j->e,
+                 (float)j->s);
+}
+
+static PyObject *
+set_runner(PyObject *self, PyObject *capsule)
+{
+    void *pointer = PyCapsule_GetPointer(capsule, "skoptim._data_parallel.run_parts");
+    if (pointer == NULL)
+        return NULL;
+    run_parts = (runner_fn)pointer;
+    Py_RETURN_NONE;
+}
+
 static PyObject *
 adam_update(PyObject *self, PyObject *args)
 {
@@ -203,23 +261,15 @@ adam_update(PyObject *self, PyObject *args)
          same_sizes(&bp, &bv) &&
          (!has_vmax || same_sizes(&bp, &bvm));
     if (ok) {
-        Py_ssize_t n = bp.len / bp.itemsize;
+        AdamJob job = {bp.len / bp.itemsize, bp.itemsize == 8, has_vmax,
+                       bp.buf, bg.buf, bm.buf, bv.buf, bvm.buf,
+                       one_minus_b1, one_minus_b2, beta_2, inv_bias2_sqrt,
+                       eps, step_scale};
         Py_BEGIN_ALLOW_THREADS
-        if (bp.itemsize == 8 && has_vmax)
-            amsgrad_f64(n, bp.buf, bg.buf, bm.buf, bv.buf, bvm.buf,
-                        one_minus_b1, one_minus_b2, beta_2, inv_bias2_sqrt, eps,
-                        step_scale);
-        else if (bp.itemsize == 8)
-            adam_f64(n, bp.buf, bg.buf, bm.buf, bv.buf, one_minus_b1,
-                     one_minus_b2, beta_2, inv_bias2_sqrt, eps, step_scale);
-        else if (has_vmax)
-            amsgrad_f32(n, bp.buf, bg.buf, bm.buf, bv.buf, bvm.buf,
-                        (float)one_minus_b1, (float)one_minus_b2, (float)beta_2,
-                        (float)inv_bias2_sqrt, (float)eps, (float)step_scale);
+        if (run_parts != NULL && job.n >= SPLIT_MIN)
+            run_parts(adam_part, &job);
         else
-            adam_f32(n, bp.buf, bg.buf, bm.buf, bv.buf,
-                     (float)one_minus_b1, (float)one_minus_b2, (float)beta_2,
-                     (float)inv_bias2_sqrt, (float)eps, (float)step_scale);
+            adam_part(&job, -1);
         Py_END_ALLOW_THREADS
     }
     PyBuffer_Release(&bp);
@@ -422,6 +472,9 @@ static PyMethodDef methods[] = {
      "total = row sums of p, p /= total, delta = (p - y) * scale (scale None: "
      "unscaled) and zy = row sums of y * z, sums left to right."},
     {"axpy", axpy, METH_VARARGS, "axpy(y, x, alpha): y += alpha * x in place."},
+    {"set_runner", set_runner, METH_O,
+     "set_runner(capsule): run long Adam steps on the two threads of "
+     "skoptim._data_parallel (its run_parts capsule)."},
     {NULL, NULL, 0, NULL},
 };
 
