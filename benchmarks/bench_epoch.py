@@ -87,6 +87,14 @@ LEARNING_RATE = 1e-3
 LINEAR_FEATURES = 50
 
 
+#: Pause before each timed call. After a multi-threaded product, OpenBLAS's
+#: idle worker threads keep spinning for about 0.1 s (2**28 cycles) before
+#: they sleep; a call timed right after another contender's would share the
+#: cores with them (skoptim's two threads measured 2.4 times slower in
+#: predict right after a numpy product, 1.1 times after a 0.3 s pause).
+SETTLE_SECONDS = 0.3
+
+
 def make_data(n_samples):
     return make_classification(
         n_samples=n_samples,
@@ -168,6 +176,7 @@ def seconds_per_epoch(make_estimator, X, y, repeats):
     times = []
     for _ in range(repeats):
         estimator = make_estimator()
+        time.sleep(SETTLE_SECONDS)
         start = time.perf_counter()
         estimator.fit(X, y)
         elapsed = time.perf_counter() - start
@@ -185,6 +194,7 @@ def paired_rounds(make_ours, make_theirs, floor, X, y, repeats):
     for _ in range(repeats):
         ours, our_model = seconds_per_epoch(make_ours, X, y, 1)
         theirs, their_model = seconds_per_epoch(make_theirs, X, y, 1)
+        time.sleep(SETTLE_SECONDS)
         gemm = floor()
         rounds.append((ours, theirs, gemm, ours / theirs, ours / gemm))
     rounds = np.array(rounds)
@@ -246,12 +256,14 @@ def predict_floor(units, X, rng):
 
 def interleaved_seconds(funcs, repeats):
     """Times of ``repeats`` rounds that call each function once in turn
-    (after one warm-up call each): an array of shape (repeats, len(funcs))."""
+    (after one warm-up call each), each call after a pause of
+    :data:`SETTLE_SECONDS`: an array of shape (repeats, len(funcs))."""
     for func in funcs:
         func()
     times = np.empty((repeats, len(funcs)))
     for r in range(repeats):
         for j, func in enumerate(funcs):
+            time.sleep(SETTLE_SECONDS)
             start = time.perf_counter()
             func()
             times[r, j] = time.perf_counter() - start
