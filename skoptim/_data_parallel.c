@@ -449,13 +449,14 @@ backward_part(void *arg, int part)
     }
 }
 
-/* grad[0] += grad[1], each thread on half of the vector */
+/* grad[0] += grad[1], each thread on half of the vector (split at a
+ * multiple of 16 elements, as the Adam and axpy kernels split) */
 static void
 sum_part(void *arg, int part)
 {
     Job *job = arg;
     Plan *p = job->p;
-    Py_ssize_t n = p->n_dense, mid = n / 2;
+    Py_ssize_t n = p->n_dense, mid = (n / 2) & ~(Py_ssize_t)15;
     Py_ssize_t start = part ? mid : 0, stop = part ? n : mid;
     if (p->f64)
         add_f64(stop - start, (double *)job->grad[0] + start,

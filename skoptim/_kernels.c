@@ -186,7 +186,7 @@ same_sizes(Py_buffer *a, Py_buffer *b)
 }
 
 /* ------------------------------------------------------------------------
- * A long Adam step is split in two ranges of elements, run on two threads
+ * A long Adam step or axpy is split in two ranges of elements, run on two threads
  * by skoptim._data_parallel's worker when it lends it (set_runner); an
  * element-wise update gives the same bits however it is split.
  */
@@ -203,14 +203,23 @@ typedef struct {
     double c1, c2, b2, ib, e, s;
 } AdamJob;
 
-/* part 0 or 1: the first or second half (split on a 64-byte boundary);
- * -1: everything */
+/* Elements [start, stop) of part 0 or 1 of n: the first or second half,
+ * split at a multiple of 16 elements (as the two-way gradient sum splits);
+ * part -1: everything. */
+static void
+part_range(Py_ssize_t n, int part, Py_ssize_t *start, Py_ssize_t *stop)
+{
+    Py_ssize_t mid = (n / 2) & ~(Py_ssize_t)15;
+    *start = part == 1 ? mid : 0;
+    *stop = part == 0 ? mid : n;
+}
+
 static void
 adam_part(void *arg, int part)
 {
     AdamJob *j = arg;
-    Py_ssize_t mid = (j->n / 2) & ~(Py_ssize_t)15;
-    Py_ssize_t start = part == 1 ? mid : 0, stop = part == 0 ? mid : j->n;
+    Py_ssize_t start, stop;
+    part_range(j->n, part, &start, &stop);
     Py_ssize_t n = stop - start, at = start * (j->f64 ? 8 : 4);
     char *vm = j->amsgrad ? j->vm + at : NULL;
     if (j->f64 && j->amsgrad)
@@ -231,6 +240,28 @@ adam_part(void *arg, int part)
                  (float *)(j->m + at), (float *)(j->v + at), (float)j->c1,
                  (float)j->c2, (float)j->b2, (float)j->ib, (float)j->e,
                  (float)j->s);
+}
+
+typedef struct {
+    Py_ssize_t n;
+    int f64;
+    char *y, *x;
+    double alpha;
+} AxpyJob;
+
+static void
+axpy_part(void *arg, int part)
+{
+    AxpyJob *j = arg;
+    Py_ssize_t start, stop;
+    part_range(j->n, part, &start, &stop);
+    Py_ssize_t at = start * (j->f64 ? 8 : 4);
+    if (j->f64)
+        axpy_f64(stop - start, (double *)(j->y + at), (double *)(j->x + at),
+                 j->alpha);
+    else
+        axpy_f32(stop - start, (float *)(j->y + at), (float *)(j->x + at),
+                 (float)j->alpha);
 }
 
 static PyObject *
@@ -369,12 +400,13 @@ axpy(PyObject *self, PyObject *args)
         return NULL;
     int ok = same_sizes(&by, &bx);
     if (ok) {
-        Py_ssize_t n = by.len / by.itemsize;
+        AxpyJob job = {by.len / by.itemsize, by.itemsize == 8, by.buf, bx.buf,
+                       alpha};
         Py_BEGIN_ALLOW_THREADS
-        if (by.itemsize == 8)
-            axpy_f64(n, by.buf, bx.buf, alpha);
+        if (run_parts != NULL && job.n >= SPLIT_MIN)
+            run_parts(axpy_part, &job);
         else
-            axpy_f32(n, by.buf, bx.buf, (float)alpha);
+            axpy_part(&job, -1);
         Py_END_ALLOW_THREADS
     }
     PyBuffer_Release(&by);

@@ -364,3 +364,25 @@ def test_adam_kernel_split_over_two_threads_is_bit_identical(dtype, amsgrad, thr
     assert _worker_jobs() > before
     for a, b in zip(one, two):
         np.testing.assert_array_equal(a, b)
+
+
+@needs_compiled
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_axpy_kernel_split_over_two_threads_is_bit_identical(dtype, threads):
+    # the L2 penalty's gradient, y += alpha * x, over 100,003 elements
+    from skoptim import _fused
+
+    if not _fused.kernels_available():
+        pytest.skip("skoptim._kernels is not built")
+    rng = np.random.default_rng(1)
+    y, x = (rng.standard_normal(100_003).astype(dtype) for _ in range(2))
+
+    def run():
+        return _fused.add_scaled(y.copy(), x, 1e-4)
+
+    one = threads(1, run)
+    before = _worker_jobs()
+    two = threads(2, run)
+    assert _worker_jobs() > before
+    np.testing.assert_array_equal(one, two)
+    np.testing.assert_array_equal(one, y + np.asarray(1e-4, dtype) * x)
