@@ -15,6 +15,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <fenv.h>
 #include <math.h>
 #include <string.h>
 
@@ -123,7 +124,7 @@ enum { ACT_IDENTITY = 0, ACT_RELU = 1, ACT_TANH = 2, ACT_LOGISTIC = 3 };
         }                                                                      \
         else if (act == ACT_LOGISTIC) {                                        \
             for (Py_ssize_t i = 0; i < n; i++)                                 \
-                d[i] = d[i] * (a[i] * ((T)1 - a[i]));                          \
+                d[i] = (d[i] * a[i]) * ((T)1 - a[i]);                          \
         }                                                                      \
     }                                                                          \
     /* colsum <- d.sum(axis=0), row after row */                               \
@@ -173,7 +174,11 @@ backward_pass(int f64, Py_ssize_t rows, Py_ssize_t cols, char *d,
  */
 typedef void (*part_fn)(void *arg, int part);
 
-static int n_threads = 1; /* 2: run the halves at the same time */
+#if HAVE_WORKER
+static atomic_int n_threads = 1; /* 2: run the halves at the same time */
+#else
+static int n_threads = 1;
+#endif
 
 /* Smaller batches run both halves on the caller: the handoff would cost
  * more than it saves (rows x weights and biases of one pass). */
@@ -186,12 +191,13 @@ static int n_threads = 1; /* 2: run the halves at the same time */
 
 static struct {
     pthread_t thread;
-    int started;
+    atomic_int started;
     atomic_int busy;      /* a caller is using the worker */
     atomic_long posted;   /* jobs posted */
     atomic_long finished; /* jobs the worker finished */
     part_fn fn;
     void *arg;
+    fenv_t env; /* the caller's floating-point environment, for the job */
     pthread_mutex_t lock;
     pthread_cond_t wake;
 } pool = {.started = 0,
@@ -243,6 +249,7 @@ worker_main(void *unused)
             }
         }
         done++;
+        fesetenv(&pool.env); /* same rounding and flush-to-zero as the caller */
         pool.fn(pool.arg, 1);
         atomic_store_explicit(&pool.finished, done, memory_order_release);
     }
@@ -296,6 +303,7 @@ run_parts(part_fn fn, void *arg)
     }
     pool.fn = fn;
     pool.arg = arg;
+    fegetenv(&pool.env);
     long job = atomic_load(&pool.posted) + 1;
     atomic_store_explicit(&pool.posted, job, memory_order_release);
     pthread_mutex_lock(&pool.lock);
@@ -353,7 +361,7 @@ typedef struct {
     Py_ssize_t n_dense;               /* weights and biases: the gradient */
     char *params;
     char *outs[MAX_LAYERS];           /* hidden activations, then logits */
-    char *deltas[MAX_LAYERS];
+    char *deltas[MAX_LAYERS];         /* NULL: a plan for inference */
     PyObject *refs;                   /* the arrays, kept alive */
 } Plan;
 
@@ -498,24 +506,33 @@ static int
 Plan_init(Plan *self, PyObject *args, PyObject *kwds)
 {
     PyObject *params, *units, *w_off, *b_off, *outs, *deltas;
+    if (self->refs != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "a Plan is initialized once");
+        return -1;
+    }
     int f64, act;
     Py_ssize_t rows, n_dense;
     static char *kwlist[] = {"params", "units", "weight_offsets",
                              "bias_offsets", "outputs", "deltas", "rows",
                              "n_dense", "f64", "activation", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!O!O!O!nnpi", kwlist,
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO!O!O!O!Onnpi", kwlist,
                                      &params, &PyTuple_Type, &units,
                                      &PyTuple_Type, &w_off, &PyTuple_Type,
-                                     &b_off, &PyTuple_Type, &outs,
-                                     &PyTuple_Type, &deltas, &rows, &n_dense,
-                                     &f64, &act))
+                                     &b_off, &PyTuple_Type, &outs, &deltas,
+                                     &rows, &n_dense, &f64, &act))
         return -1;
+    int inference = deltas == Py_None;
+    if (!inference && !PyTuple_Check(deltas)) {
+        PyErr_SetString(PyExc_TypeError, "deltas: a tuple or None");
+        return -1;
+    }
     Py_ssize_t n_layers = PyTuple_GET_SIZE(w_off);
     if (n_layers < 1 || n_layers > MAX_LAYERS ||
         PyTuple_GET_SIZE(units) != n_layers + 1 ||
         PyTuple_GET_SIZE(b_off) != n_layers ||
         PyTuple_GET_SIZE(outs) != n_layers ||
-        PyTuple_GET_SIZE(deltas) != n_layers || act < 0 || act > 3) {
+        (!inference && PyTuple_GET_SIZE(deltas) != n_layers) || act < 0 ||
+        act > 3 || rows < 0 || rows > 0x7fffffffL) {
         PyErr_SetString(PyExc_ValueError, "inconsistent plan");
         return -1;
     }
@@ -547,9 +564,17 @@ Plan_init(Plan *self, PyObject *args, PyObject *kwds)
         Py_ssize_t cells = rows * self->units[i + 1];
         self->outs[i] = buffer_address(PyTuple_GET_ITEM(outs, i), f64, cells,
                                        "outputs", 0);
-        self->deltas[i] = buffer_address(PyTuple_GET_ITEM(deltas, i), f64,
-                                         cells, "deltas", 0);
-        if (!self->outs[i] || !self->deltas[i])
+        if (self->w_off[i] < 0 || self->b_off[i] < 0 ||
+            self->w_off[i] + (Py_ssize_t)self->units[i] * self->units[i + 1] >
+                n_dense ||
+            self->b_off[i] + self->units[i + 1] > n_dense) {
+            PyErr_SetString(PyExc_ValueError, "offsets outside the parameters");
+            return -1;
+        }
+        self->deltas[i] = inference ? NULL
+                                    : buffer_address(PyTuple_GET_ITEM(deltas, i),
+                                                     f64, cells, "deltas", 0);
+        if (!self->outs[i] || (!inference && !self->deltas[i]))
             return -1;
     }
     Py_XSETREF(self->refs, PyTuple_Pack(3, params, outs, deltas));
@@ -600,6 +625,10 @@ Plan_backward(Plan *self, PyObject *args)
     Py_ssize_t n;
     if (!PyArg_ParseTuple(args, "OnOO", &X, &n, &grad, &partial))
         return NULL;
+    if (self->deltas[0] == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "an inference plan has no backward");
+        return NULL;
+    }
     Job job;
     Py_buffer view;
     if (!batch_job(self, X, n, &job, &view))
@@ -663,6 +692,13 @@ set_gemm(PyObject *self, PyObject *args)
     void *d = capsule_pointer(dcap), *s = d ? capsule_pointer(scap) : NULL;
     if (!s)
         return NULL;
+    /* Fortran gemm with 32-bit integer sizes */
+    const char *expected = "void (char *, char *, int *, int *, int *,";
+    if (strncmp(PyCapsule_GetName(dcap), expected, strlen(expected)) ||
+        strncmp(PyCapsule_GetName(scap), expected, strlen(expected))) {
+        PyErr_SetString(PyExc_TypeError, "unexpected gemm signature");
+        return NULL;
+    }
     dgemm_ptr = (dgemm_fn)d;
     sgemm_ptr = (sgemm_fn)s;
     Py_RETURN_NONE;
@@ -718,6 +754,11 @@ PyInit__data_parallel(void)
                                      "skoptim._data_parallel.run_parts", NULL);
     if (runner == NULL || PyModule_AddObject(m, "run_parts", runner) < 0) {
         Py_XDECREF(runner);
+        Py_DECREF(m);
+        return NULL;
+    }
+    if (PyModule_AddIntConstant(m, "PARALLEL_MIN_WORK", PARALLEL_MIN_WORK) < 0 ||
+        PyModule_AddIntConstant(m, "MAX_LAYERS", MAX_LAYERS) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -253,7 +253,9 @@ def _range_test(model, network, X, Y, sample_weight, num_iter, smoothing, diverg
     """Run up to ``num_iter`` updates; record rates and smoothed losses."""
     params, solver, state = model._params, model.solver_, model._solver_state
     batch_size = model._batch_size(X.shape[0])
-    ws = network.training_workspace(params, min(batch_size, X.shape[0]), model._buffers)
+    ws = network.training_workspace(
+        params, min(batch_size, X.shape[0]), model._buffers, X
+    )
     batches = _BatchSource(X, Y, sample_weight, batch_size, model.shuffle, model._rng)
     rates, losses, raw = [], [], []
     average, best = 0.0, np.inf

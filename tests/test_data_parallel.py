@@ -3,6 +3,7 @@
 
 import multiprocessing
 import os
+import platform
 import sys
 
 import numpy as np
@@ -14,7 +15,7 @@ from skoptim import MLPClassifier, MLPRegressor
 from skoptim.losses import get_loss
 from skoptim.neural_network import _data_parallel
 from skoptim.neural_network._layout import ParamLayout
-from skoptim.neural_network._network import Network
+from skoptim.neural_network._network import Network, Workspace
 from skoptim.optimizers import LBFGS, SGD, Adam
 from skoptim.penalties import L1
 
@@ -321,13 +322,16 @@ def test_fits_in_several_python_threads_at_once():
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("dropout", [0.0, 0.3])  # inference drops nothing
 def test_predict_matches_one_pass(dtype, dropout, one_pass):
-    X, y = make_classification(n_samples=2500, n_features=12, random_state=0)
+    X, y = make_classification(n_samples=2500, n_features=100, random_state=0)
     X = X.astype(dtype)  # 2500 rows: chunks of 1024 and a last one of 452
-    model = MLPClassifier((24,), dropout=dropout, max_iter=3, random_state=0).fit(X, y)
+    model = MLPClassifier((256,), dropout=dropout, max_iter=2, random_state=0)
+    model.fit(X, y)
     network, params = model._network, model._params
-    ws_probe = network.training_workspace(params, 8)
-    assert (ws_probe.plan is None) == bool(dropout)
+    assert (network.training_workspace(params, 8).plan is None) == (dropout > 0)
+    before = _worker_jobs()
     logits, out = network.predict_raw(params, X)
+    if max(_blas_threads()) >= 2:
+        assert _worker_jobs() > before  # the two-way forward pass ran
     logits_np, out_np = one_pass(lambda: network.predict_raw(params, X))
     np.testing.assert_allclose(logits, logits_np, rtol=RTOL[dtype], atol=1e-6)
     np.testing.assert_allclose(out, out_np, rtol=RTOL[dtype], atol=1e-6)
@@ -386,3 +390,64 @@ def test_axpy_kernel_split_over_two_threads_is_bit_identical(dtype, threads):
     assert _worker_jobs() > before
     np.testing.assert_array_equal(one, two)
     np.testing.assert_array_equal(one, y + np.asarray(1e-4, dtype) * x)
+
+
+@needs_compiled
+def test_networks_the_compiled_code_cannot_hold_take_numpy():
+    # more layers than the plan holds, byte-swapped parameters, sparse data
+    import scipy.sparse as sp
+
+    X, y = make_classification(n_samples=60, n_features=4, random_state=0)
+    deep = MLPClassifier((3,) * 70, max_iter=2, random_state=0).fit(X, y)
+    assert deep.predict(X).shape == (60,)
+    network, params = _network((4, 6, 3), "relu", LOSSES[0][0], np.float64)
+    swapped = params.astype(params.dtype.newbyteorder())
+    assert network.training_workspace(swapped, 8).plan is None
+    assert network.training_workspace(params, 8, X=sp.csr_matrix(X)).plan is None
+    assert network.training_workspace(params, 8, X=X).plan is not None
+
+
+@needs_compiled
+def test_an_inference_plan_refuses_backward():
+    network, params = _network((4, 6, 3), "relu", LOSSES[0][0], np.float64)
+    ws = network.training_workspace(params, 8)
+    plan = _data_parallel.make_plan(
+        network, Workspace(network.layout, params, 8, grad=False), None, training=False
+    )
+    with pytest.raises(RuntimeError, match="no backward"):
+        plan.backward(np.ones((8, 4)), 8, ws.grad, ws.partial_grad)
+
+
+@needs_compiled
+@pytest.mark.skipif(
+    not (sys.platform == "linux" and platform.machine() == "x86_64"),
+    reason="fesetround through ctypes, x86-64 glibc values",
+)
+def test_the_worker_takes_the_callers_rounding_mode(threads):
+    # a result must not depend on which thread computed it, even when the
+    # caller changed its floating-point environment after the worker started
+    import ctypes
+
+    from skoptim import _fused
+
+    if not _fused.kernels_available():
+        pytest.skip("skoptim._kernels is not built")
+    libm = ctypes.CDLL("libm.so.6")
+    rng = np.random.default_rng(0)
+    start = [rng.standard_normal(100_003) for _ in range(3)]
+    start.append(np.abs(rng.standard_normal(100_003)))
+
+    def step():
+        p, g, m, v = (a.copy() for a in start)
+        _fused.adam_kernel(p, g, m, v, None, 0.9, 0.999, 1.05, 1e-8, 1e-3)
+        return p
+
+    threads(2, step)  # the worker exists, created under round-to-nearest
+    nearest = threads(1, step)
+    libm.fesetround(0x400)  # FE_DOWNWARD
+    try:
+        one, two = threads(1, step), threads(2, step)
+    finally:
+        libm.fesetround(0)  # FE_TONEAREST
+    assert not np.array_equal(one, nearest)  # the mode does change the bits
+    np.testing.assert_array_equal(one, two)

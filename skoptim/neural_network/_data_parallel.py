@@ -20,6 +20,8 @@ before. ``use_data_parallel(False)`` switches it off (tests, comparisons).
 import contextlib
 import threading
 
+import scipy.sparse as sp
+
 try:
     from .. import _data_parallel as _compiled
 except ImportError:  # pragma: no cover - built on every supported install
@@ -30,6 +32,7 @@ __all__ = [
     "halves_in_parallel",
     "make_plan",
     "use_data_parallel",
+    "worth_two_threads",
 ]
 
 #: Hidden activations the compiled passes implement, by name.
@@ -64,21 +67,26 @@ def use_data_parallel(enabled):
     return old
 
 
-def make_plan(network, ws, training=True):
-    """The compiled plan of ``ws``'s buffers, or None when ``network`` does
-    not qualify (see the module docstring; dropout only matters in
-    ``training``). A workspace without gradient buffers gets a plan for the
-    forward pass only."""
+def make_plan(network, ws, X, training=True):
+    """The compiled plan of ``ws``'s buffers for data like ``X``, or None when
+    the network or the data do not qualify (see the module docstring;
+    dropout only matters in ``training``). A workspace without gradient
+    buffers gets a plan for the forward pass only."""
     layout = network.layout
     code = ACTIVATION_CODES.get(network.hidden.name)
+    params = ws.params
     if (
         not _enabled
         or code is None
+        or sp.issparse(X)
         or layout.batch_norm
         or (training and network.has_dropout)
-        or ws.params.dtype.kind != "f"
-        or ws.params.dtype.itemsize not in (4, 8)
-        or not ws.params.flags.c_contiguous
+        or layout.n_layers > _compiled.MAX_LAYERS
+        or max(layout.layer_units) >= 2**31
+        or params.dtype.kind != "f"
+        or params.dtype.itemsize not in (4, 8)
+        or not params.dtype.isnative
+        or not (params.flags.c_contiguous and params.flags.aligned)
     ):
         return None
     outputs = tuple(ws.activations[:-1]) + (ws.logits,)
@@ -88,12 +96,19 @@ def make_plan(network, ws, training=True):
         weight_offsets=tuple(int(o) for o in layout.weight_offsets[:-1]),
         bias_offsets=tuple(int(o) for o in layout.bias_offsets[:-1]),
         outputs=outputs,
-        deltas=outputs if ws.deltas is None else tuple(ws.deltas),
+        deltas=None if ws.deltas is None else tuple(ws.deltas),
         rows=ws.rows,
         n_dense=int(layout.bias_offsets[-1]),
         f64=ws.params.dtype.itemsize == 8,
         activation=code,
     )
+
+
+def worth_two_threads(network, n_rows):
+    """Whether a pass over ``n_rows`` rows is long enough for the compiled
+    code to hand half of it to the worker thread (as it decides per batch)."""
+    work = n_rows * int(network.layout.bias_offsets[-1])
+    return _compiled is not None and work >= _compiled.PARALLEL_MIN_WORK
 
 
 def _blas_controller():
@@ -117,12 +132,15 @@ def halves_in_parallel(plan):
     threads do not compete with BLAS's own; otherwise the halves run one
     after the other, with the same result. Nothing happens without a plan.
     Fits in several Python threads at once share the setting of the first.
+    The plan gives the same bits on one thread or two as long as it runs
+    inside this block (or with the BLAS on one thread): a multi-threaded
+    BLAS may round its products differently.
     """
     if plan is None:
         yield
         return
-    _enter()
     try:
+        _enter()
         yield
     finally:
         _exit()
@@ -131,20 +149,21 @@ def halves_in_parallel(plan):
 def _enter():
     global _active_fits, _limiter
     with _lock:
-        if _active_fits == 0:
+        _active_fits += 1  # first: _exit undoes whatever happens below
+        if _active_fits == 1:
             blas = _blas_controller()
             threads = max((lib.num_threads for lib in blas.lib_controllers), default=1)
             if threads >= 2:
                 _limiter = blas.limit(limits=1)
                 _compiled.set_threads(2)
-        _active_fits += 1
 
 
 def _exit():
     global _active_fits, _limiter
     with _lock:
         _active_fits -= 1
-        if _active_fits == 0 and _limiter is not None:
+        if _active_fits == 0:
             _compiled.set_threads(1)
-            _limiter.restore_original_limits()
-            _limiter = None
+            if _limiter is not None:
+                _limiter.restore_original_limits()
+                _limiter = None

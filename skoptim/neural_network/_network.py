@@ -17,7 +17,7 @@ import scipy.sparse as sp
 
 from .._fused import bias_relu, relu_backward_colsum
 from ..activations import get_activation
-from ._data_parallel import halves_in_parallel, make_plan
+from ._data_parallel import halves_in_parallel, make_plan, worth_two_threads
 
 __all__ = ["CHUNK_ROWS", "Network", "Workspace"]
 
@@ -235,11 +235,12 @@ class Network:
             return min(batch_rows, CHUNK_ROWS)
         return batch_rows
 
-    def training_workspace(self, params, batch_rows, buffers=None):
+    def training_workspace(self, params, batch_rows, buffers=None, X=None):
         """The :class:`Workspace` of a fit in batches of up to ``batch_rows``
         rows: sized by :meth:`workspace_rows`, with this network's dropout
-        masks and, when the network qualifies, the plan of the two-way
-        data-parallel passes (:mod:`._data_parallel`)."""
+        masks and, when the network and the training data ``X`` (dense when
+        None) qualify, the plan of the two-way data-parallel passes
+        (:mod:`._data_parallel`)."""
         ws = Workspace(
             self.layout,
             params,
@@ -247,7 +248,7 @@ class Network:
             buffers,
             dropout=self.dropout,
         )
-        ws.plan = make_plan(self, ws)
+        ws.plan = make_plan(self, ws, X)
         if ws.plan is not None:
             ws.partial_grad = np.empty_like(ws.grad)
         return ws
@@ -278,6 +279,7 @@ class Network:
             and X.ndim == 2
             and X.shape[1] == self.layout.layer_units[0]
             and X.flags.c_contiguous
+            and X.flags.aligned
         )
 
     def _backward(self, ws, X, n, delta, grad_weights, grad_biases):
@@ -349,7 +351,9 @@ class Network:
         ws = Workspace(
             self.layout, params, min(max(n, 1), chunk_size), buffers, grad=False
         )
-        plan = make_plan(self, ws, training=False)
+        # small inputs: the one-pass numpy code, no thread setting to change
+        big = worth_two_threads(self, min(n, chunk_size))
+        plan = make_plan(self, ws, X, training=False) if big else None
         with halves_in_parallel(plan):
             for start in range(0, n, chunk_size):
                 stop = min(start + chunk_size, n)

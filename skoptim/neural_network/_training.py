@@ -222,7 +222,7 @@ def run_epochs(
         Re-raised after ``params`` and ``history`` go back to the last
         completed epoch.
     """
-    ws = network.training_workspace(params, min(batch_size, X.shape[0]), buffers)
+    ws = network.training_workspace(params, min(batch_size, X.shape[0]), buffers, X)
     batches = _BatchSource(X, Y, sample_weight, batch_size, shuffle, rng)
     n = X.shape[0]
     checkpoint = Checkpoint(params, ws.buffers, history, epoch_offset)
@@ -308,7 +308,7 @@ def run_full_batch(
     converged : bool
         Whether the solver met its tolerance.
     """
-    ws = network.training_workspace(params, X.shape[0], buffers)
+    ws = network.training_workspace(params, X.shape[0], buffers, X)
     if isinstance(Y, OneHotLabels):
         Y = Y.toarray()
     if sample_weight is None:
