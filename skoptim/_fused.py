@@ -30,6 +30,7 @@ __all__ = [
     "relu_backward",
     "relu_backward_colsum",
     "softmax_log_loss",
+    "take_rows",
     "use_kernels",
 ]
 
@@ -137,6 +138,26 @@ def add_scaled(y, x, alpha):
         return y
     y += alpha * x
     return y
+
+
+def take_rows(array, rows, out):
+    """``out[...] = array[rows]`` for a 2-D array and an index array: the
+    rows of a shuffled batch. The kernel copies the two halves of the rows
+    on two threads inside a fit that lends it the second one."""
+    if (
+        _enabled
+        and array.ndim == 2
+        and array.flags.c_contiguous
+        and out.flags.c_contiguous
+        and out.dtype == array.dtype
+        and out.shape == (len(rows), array.shape[1])
+        and rows.dtype == np.intp
+        and rows.flags.c_contiguous
+    ):
+        _kernels.take_rows(array, rows, out, array.shape[1] * array.itemsize)
+        return out
+    # mode="clip": rows are valid indices, and "raise" buffers `out`
+    return np.take(array, rows, axis=0, out=out, mode="clip")
 
 
 def _row_sums(terms, out):

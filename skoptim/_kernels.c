@@ -12,6 +12,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <string.h>
 
 #if defined(_MSC_VER)
 #define restrict __restrict
@@ -264,6 +265,63 @@ axpy_part(void *arg, int part)
                  (float)j->alpha);
 }
 
+/* Rows of a C-contiguous 2-D array gathered by index: each half of the
+ * indices on one thread (a copy: the same bytes however it is split). */
+typedef struct {
+    Py_ssize_t n, row_bytes;
+    const char *src;
+    const Py_ssize_t *rows;
+    char *dst;
+} TakeJob;
+
+static void
+take_part(void *arg, int part)
+{
+    TakeJob *j = arg;
+    Py_ssize_t mid = j->n / 2;
+    Py_ssize_t start = part == 1 ? mid : 0, stop = part == 0 ? mid : j->n;
+    for (Py_ssize_t i = start; i < stop; i++)
+        memcpy(j->dst + i * j->row_bytes, j->src + j->rows[i] * j->row_bytes,
+               j->row_bytes);
+}
+
+#define TAKE_SPLIT_MIN (64 * 1024) /* bytes gathered */
+
+static PyObject *
+take_rows(PyObject *self, PyObject *args)
+{
+    Py_buffer bs, br, bd;
+    Py_ssize_t row_bytes;
+    if (!PyArg_ParseTuple(args, "y*y*w*n", &bs, &br, &bd, &row_bytes))
+        return NULL;
+    Py_ssize_t n = br.len / (Py_ssize_t)sizeof(Py_ssize_t);
+    Py_ssize_t src_rows = row_bytes > 0 ? bs.len / row_bytes : 0;
+    int ok = row_bytes > 0 && br.itemsize == sizeof(Py_ssize_t) &&
+             bd.len >= n * row_bytes;
+    const Py_ssize_t *rows = br.buf;
+    for (Py_ssize_t i = 0; ok && i < n; i++)
+        ok = rows[i] >= 0 && rows[i] < src_rows;
+    if (ok) {
+        TakeJob job = {n, row_bytes, bs.buf, rows, bd.buf};
+        Py_BEGIN_ALLOW_THREADS
+        if (run_parts != NULL && n * row_bytes >= TAKE_SPLIT_MIN)
+            run_parts(take_part, &job);
+        else {
+            take_part(&job, 0);
+            take_part(&job, 1);
+        }
+        Py_END_ALLOW_THREADS
+    }
+    else
+        PyErr_SetString(PyExc_ValueError, "take_rows: bad sizes or index");
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&br);
+    PyBuffer_Release(&bd);
+    if (!ok)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
 static PyObject *
 set_runner(PyObject *self, PyObject *capsule)
 {
@@ -504,6 +562,9 @@ static PyMethodDef methods[] = {
      "total = row sums of p, p /= total, delta = (p - y) * scale (scale None: "
      "unscaled) and zy = row sums of y * z, sums left to right."},
     {"axpy", axpy, METH_VARARGS, "axpy(y, x, alpha): y += alpha * x in place."},
+    {"take_rows", take_rows, METH_VARARGS,
+     "take_rows(src, rows, dst, row_bytes): dst[i] = src[rows[i]] for "
+     "C-contiguous rows of row_bytes bytes; indices are checked."},
     {"set_runner", set_runner, METH_O,
      "set_runner(capsule): run long Adam steps on the two threads of "
      "skoptim._data_parallel (its run_parts capsule)."},

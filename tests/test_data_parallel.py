@@ -451,3 +451,23 @@ def test_the_worker_takes_the_callers_rounding_mode(threads):
         libm.fesetround(0)  # FE_TONEAREST
     assert not np.array_equal(one, nearest)  # the mode does change the bits
     np.testing.assert_array_equal(one, two)
+
+
+@needs_compiled
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_take_rows_split_over_two_threads_copies_the_rows(dtype, threads):
+    # the rows of a shuffled batch, gathered by the kernel on two threads
+    from skoptim import _fused
+
+    if not _fused.kernels_available():
+        pytest.skip("skoptim._kernels is not built")
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((3000, 101)).astype(dtype)
+    rows = rng.permutation(3000)[:777]
+    out = np.empty((777, 101), dtype)
+    before = _worker_jobs()
+    threads(2, lambda: _fused.take_rows(X, rows, out))
+    assert _worker_jobs() > before
+    np.testing.assert_array_equal(out, X[rows])
+    with pytest.raises(ValueError, match="index"):
+        _fused._kernels.take_rows(X, np.array([0, 3000]), out, 101 * X.itemsize)

@@ -4,6 +4,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import gen_batches
 
+from .._fused import take_rows
 from .._progress import epoch_progress
 from ._data_parallel import halves_in_parallel
 from ._safeguards import Checkpoint, LossGuard, predictions_are_finite
@@ -110,8 +111,7 @@ class _BatchSource:
             return array if rows == slice(0, self.n) else array[rows]
         if buffer is None:
             return array[rows]
-        # mode="clip": rows are valid indices, and "raise" buffers `out`
-        return np.take(array, rows, axis=0, out=buffer[: len(rows)], mode="clip")
+        return take_rows(array, rows, buffer[: len(rows)])
 
 
 def _apply_prox(network, solver, params, state):
