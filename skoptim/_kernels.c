@@ -187,9 +187,9 @@ same_sizes(Py_buffer *a, Py_buffer *b)
 }
 
 /* ------------------------------------------------------------------------
- * A long Adam step or axpy is split in two ranges of elements, run on two threads
- * by skoptim._data_parallel's worker when it lends it (set_runner); an
- * element-wise update gives the same bits however it is split.
+ * A long Adam step, axpy or row gather is split in two ranges, run on two
+ * threads by skoptim._data_parallel's worker when it lends it (set_runner);
+ * an element-wise update or a copy gives the same bits however it is split.
  */
 typedef void (*part_fn)(void *arg, int part);
 typedef void (*runner_fn)(part_fn fn, void *arg);
@@ -278,8 +278,8 @@ static void
 take_part(void *arg, int part)
 {
     TakeJob *j = arg;
-    Py_ssize_t mid = j->n / 2;
-    Py_ssize_t start = part == 1 ? mid : 0, stop = part == 0 ? mid : j->n;
+    Py_ssize_t start, stop;
+    part_range(j->n, part, &start, &stop);
     for (Py_ssize_t i = start; i < stop; i++)
         memcpy(j->dst + i * j->row_bytes, j->src + j->rows[i] * j->row_bytes,
                j->row_bytes);
@@ -306,10 +306,8 @@ take_rows(PyObject *self, PyObject *args)
         Py_BEGIN_ALLOW_THREADS
         if (run_parts != NULL && n * row_bytes >= TAKE_SPLIT_MIN)
             run_parts(take_part, &job);
-        else {
-            take_part(&job, 0);
-            take_part(&job, 1);
-        }
+        else
+            take_part(&job, -1);
         Py_END_ALLOW_THREADS
     }
     else
@@ -566,8 +564,8 @@ static PyMethodDef methods[] = {
      "take_rows(src, rows, dst, row_bytes): dst[i] = src[rows[i]] for "
      "C-contiguous rows of row_bytes bytes; indices are checked."},
     {"set_runner", set_runner, METH_O,
-     "set_runner(capsule): run long Adam steps on the two threads of "
-     "skoptim._data_parallel (its run_parts capsule)."},
+     "set_runner(capsule): run long Adam steps, axpy and take_rows on the "
+     "two threads of skoptim._data_parallel (its run_parts capsule)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -11,7 +11,7 @@ import pytest
 from sklearn.datasets import make_classification, make_regression
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from skoptim import MLPClassifier, MLPRegressor
+from skoptim import MLPClassifier, MLPRegressor, _fused
 from skoptim.losses import get_loss
 from skoptim.neural_network import _data_parallel
 from skoptim.neural_network._layout import ParamLayout
@@ -22,6 +22,10 @@ from skoptim.penalties import L1
 needs_compiled = pytest.mark.skipif(
     not _data_parallel.data_parallel_available(),
     reason="skoptim._data_parallel is not built",
+)
+
+needs_kernels = pytest.mark.skipif(
+    not _fused.kernels_available(), reason="skoptim._kernels is not built"
 )
 
 RTOL = {np.float64: 1e-12, np.float32: 2e-5}
@@ -341,15 +345,12 @@ def test_predict_matches_one_pass(dtype, dropout, one_pass):
 
 
 @needs_compiled
+@needs_kernels
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("amsgrad", [False, True])
 def test_adam_kernel_split_over_two_threads_is_bit_identical(dtype, amsgrad, threads):
     # a long step is cut in two ranges, the second on the worker thread;
     # tests/test_fused.py checks the kernel against numpy on one thread
-    from skoptim import _fused
-
-    if not _fused.kernels_available():
-        pytest.skip("skoptim._kernels is not built")
     rng = np.random.default_rng(0)
     n = 100_003
     start = [rng.standard_normal(n).astype(dtype) for _ in range(3)]
@@ -371,13 +372,10 @@ def test_adam_kernel_split_over_two_threads_is_bit_identical(dtype, amsgrad, thr
 
 
 @needs_compiled
+@needs_kernels
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_axpy_kernel_split_over_two_threads_is_bit_identical(dtype, threads):
     # the L2 penalty's gradient, y += alpha * x, over 100,003 elements
-    from skoptim import _fused
-
-    if not _fused.kernels_available():
-        pytest.skip("skoptim._kernels is not built")
     rng = np.random.default_rng(1)
     y, x = (rng.standard_normal(100_003).astype(dtype) for _ in range(2))
 
@@ -419,6 +417,7 @@ def test_an_inference_plan_refuses_backward():
 
 
 @needs_compiled
+@needs_kernels
 @pytest.mark.skipif(
     not (sys.platform == "linux" and platform.machine() == "x86_64"),
     reason="fesetround through ctypes, x86-64 glibc values",
@@ -428,10 +427,6 @@ def test_the_worker_takes_the_callers_rounding_mode(threads):
     # caller changed its floating-point environment after the worker started
     import ctypes
 
-    from skoptim import _fused
-
-    if not _fused.kernels_available():
-        pytest.skip("skoptim._kernels is not built")
     libm = ctypes.CDLL("libm.so.6")
     rng = np.random.default_rng(0)
     start = [rng.standard_normal(100_003) for _ in range(3)]
@@ -454,13 +449,10 @@ def test_the_worker_takes_the_callers_rounding_mode(threads):
 
 
 @needs_compiled
+@needs_kernels
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_take_rows_split_over_two_threads_copies_the_rows(dtype, threads):
     # the rows of a shuffled batch, gathered by the kernel on two threads
-    from skoptim import _fused
-
-    if not _fused.kernels_available():
-        pytest.skip("skoptim._kernels is not built")
     rng = np.random.default_rng(0)
     X = rng.standard_normal((3000, 101)).astype(dtype)
     rows = rng.permutation(3000)[:777]

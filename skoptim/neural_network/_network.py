@@ -110,9 +110,14 @@ class Network:
                 a = self._hidden_forward(ws, i, z, b, n, training)
             else:
                 z += b
+        return self._output(ws, n, output_activation)
+
+    def _output(self, ws, n, output_activation):
+        """The logits of the first ``n`` rows and, with ``output_activation``,
+        their output activations (else None), from the workspace's logits."""
         if not output_activation:
             return ws.logits[:n], None
-        out = ws.activations[last][:n]
+        out = ws.activations[-1][:n]
         np.copyto(out, ws.logits[:n])
         self.loss.activation.forward(out)
         return ws.logits[:n], out
@@ -197,22 +202,15 @@ class Network:
                 "at once: size the workspace with workspace_rows."
             )
         if n <= rows:
-            value = self._data_loss_and_gradient(
-                ws, X, Y, scale, ws.grad, ws.grad_views
-            )
+            value = self._data_loss_and_gradient(ws, X, Y, scale, ws.grad_target)
         else:  # in chunks of rows, each chunk's work staying in cache
             value = 0.0
             for k, start in enumerate(range(0, n, rows)):
                 chunk = slice(start, min(start + rows, n))
                 chunk_scale = scale if np.isscalar(scale) else scale[chunk]
-                views = ws.grad_views if k == 0 else ws.chunk_grad_views()
+                target = ws.grad_target if k == 0 else ws.chunk_target()
                 value += self._data_loss_and_gradient(
-                    ws,
-                    X[chunk],
-                    Y[chunk],
-                    chunk_scale,
-                    ws.grad if k == 0 else ws.chunk_grad,
-                    views,
+                    ws, X[chunk], Y[chunk], chunk_scale, target
                 )
                 if k > 0:
                     ws.grad += ws.chunk_grad
@@ -253,10 +251,11 @@ class Network:
             ws.partial_grad = np.empty_like(ws.grad)
         return ws
 
-    def _data_loss_and_gradient(self, ws, X, Y, scale, grad, grad_views):
+    def _data_loss_and_gradient(self, ws, X, Y, scale, target):
         """Loss of the rows ``X`` (at most ``ws.rows``) and its gradient,
-        written to ``grad`` (a flat vector; ``grad_views``: its weight and
-        bias views); no penalty."""
+        written to ``target``: a flat vector and its weight and bias views
+        (``ws.grad_target`` or ``ws.chunk_target()``); no penalty."""
+        grad, grad_views = target
         n = X.shape[0]
         out = ws.activations[-1][:n]
         delta = ws.deltas[-1][:n]
@@ -371,12 +370,7 @@ class Network:
         if plan is None or not self._plan_takes(X, ws.params.dtype):
             return self.forward(ws, X, n, output_activation=outputs)
         plan.forward(X, n)
-        if not outputs:
-            return ws.logits[:n], None
-        out = ws.activations[-1][:n]
-        np.copyto(out, ws.logits[:n])
-        self.loss.activation.forward(out)
-        return ws.logits[:n], out
+        return self._output(ws, n, outputs)
 
     def objective(self, params, X, Y, scale, buffers=None):
         """Objective value in inference mode (allocates; for tests and checks)."""
@@ -436,7 +430,9 @@ class Workspace:
             self.grad = np.zeros_like(params)
             self.grad_weights = layout.weights(self.grad)
             self.grad_biases = layout.biases(self.grad)
-            self.grad_views = (self.grad_weights, self.grad_biases)
+            #: The gradient and its weight and bias views, as
+            #: Network._data_loss_and_gradient writes them.
+            self.grad_target = (self.grad, (self.grad_weights, self.grad_biases))
             self.chunk_grad = None
             self.grad_bn_scales = layout.bn_scales(self.grad)
             self.grad_bn_shifts = layout.bn_shifts(self.grad)
@@ -455,17 +451,18 @@ class Workspace:
                 for u, p in zip(hidden, rates)
             ]
 
-    def chunk_grad_views(self):
-        """Weight and bias views of a second flat gradient, ``chunk_grad``,
-        where the chunks of a large batch after the first go (allocated on
-        first use)."""
+    def chunk_target(self):
+        """A second flat gradient, ``chunk_grad``, with its weight and bias
+        views, where the chunks of a large batch after the first go
+        (allocated on first use)."""
         if self.chunk_grad is None:
             self.chunk_grad = np.zeros_like(self.grad)
-            self._chunk_views = (
+            views = (
                 self.layout.weights(self.chunk_grad),
                 self.layout.biases(self.chunk_grad),
             )
-        return self._chunk_views
+            self._chunk_target = (self.chunk_grad, views)
+        return self._chunk_target
 
     def draw_masks(self, rng, n):
         """Draw inverted-dropout masks (0 or 1/(1-p)) for the next ``n`` rows."""
