@@ -29,6 +29,7 @@ from skoptim.optimizers import (
     LBFGS,
     SGD,
     SOLVERS,
+    AdaBelief,
     Adam,
     GradientClipping,
     Lookahead,
@@ -158,6 +159,28 @@ def test_weights_that_overflow_predict_count_as_divergence(regression):
     with pytest.warns(TrainingDivergedWarning):
         reg.fit(X, y)
     assert np.isfinite(reg.predict(X)).all() and _all_finite(reg)
+
+
+def test_validation_predictions_that_overflow_count_as_divergence():
+    """Found by the property tests: the training loss and weights stay
+    finite, but the held-out rows (features of order 1e3 through batch norm
+    and elu) overflow; r2_score then refused them with a bare ValueError."""
+    X = np.array([[1393.38, 839.25397], [857.4443, 324.20175]], np.float32)
+    y = np.array([0.61494202, 1.08464369])
+    reg = MLPRegressor(
+        (1, 1),
+        activation="elu",
+        alpha=0.0,
+        batch_normalization=True,
+        early_stopping=True,
+        max_iter=1,
+        random_state=165,
+        shuffle=False,
+        solver=AdaBelief(learning_rate=2.0),
+    )
+    with pytest.raises(TrainingDivergedError, match="on the validation set"):
+        reg.fit(X, y)
+    assert _all_finite(reg)
 
 
 def test_an_exploding_but_finite_loss_is_divergence(regression):

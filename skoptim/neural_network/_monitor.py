@@ -68,10 +68,14 @@ class ValidationSet:
         """``(loss, score)`` of ``params``; the loss is the training objective.
 
         The loss is the mean loss plus the weight penalty, as ``loss_curve_``,
-        so both curves are comparable.
+        so both curves are comparable. Predictions that overflow give
+        ``(inf, -inf)``, which the training loop treats as divergence.
         """
         network = self.network
         logits, out = network.predict_raw(params, self.X, self.estimator._buffers)
+        if not np.isfinite(logits).all():  # overflowed: the worst of scores
+            self._latest = (np.inf, -np.inf)
+            return self._latest
         with np.errstate(over="ignore", invalid="ignore"):
             loss = network.loss.value(self.Y, logits, out, self.scale)
             if network.penalty is not None and network.alpha > 0:

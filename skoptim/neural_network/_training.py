@@ -215,7 +215,8 @@ def run_epochs(
     TrainingDivergedError
         When the loss or a parameter becomes non-finite, the loss explodes
         (see :class:`._safeguards.LossGuard`), or the final model
-        predicts non-finite values on ``X``; ``params`` then hold the latest
+        predicts non-finite values on ``X`` (or, when early stopping, on the
+        validation set); ``params`` then hold the latest
         epoch whose model predicts finite values (the curves in ``history``
         are trimmed to it).
     KeyboardInterrupt
@@ -243,6 +244,10 @@ def run_epochs(
                 at = epoch_offset + epoch
                 _diverged(network, params, ws, history, X, checkpoint, at, reason)
             score = validation_score(params) if validation_score is not None else None
+            if score is not None and not np.isfinite(score):
+                reason = "its predictions on the validation set overflow"
+                at = epoch_offset + epoch
+                _diverged(network, params, ws, history, X, checkpoint, at, reason)
             history.learning_rates.append(solver.learning_rate_at(state))
             solver.end_epoch(state, loss=loss, validation_score=score)
             history.record(loss, params, tol, score, ws.buffers)
